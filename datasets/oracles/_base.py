@@ -1,0 +1,56 @@
+"""The oracle contract: the expensive labeller of the active-learning loop."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+
+import numpy as np
+
+from datasets.space import Space
+
+__all__ = ["Oracle", "OracleError"]
+
+
+class OracleError(RuntimeError):
+    """An oracle returned something unusable (wrong shape, labels outside {0, 1})."""
+
+
+class Oracle(ABC):
+    """Labels whole batches of points given in the physical units of :attr:`space`.
+
+    Contract: :meth:`label` takes an array of shape ``(n_points, space.dimension)``
+    and returns ``n_points`` labels in {0, 1} as ``int8`` (1 = allowed), in input
+    order. It never mutates its input, is deterministic for a given input, and
+    labels the batch in one vectorised call (never point by point).
+    """
+
+    space: Space
+
+    @abstractmethod
+    def _label(self, x: np.ndarray) -> np.ndarray:
+        """Label a validated batch; subclasses implement this."""
+
+    def label(self, x: np.ndarray) -> np.ndarray:
+        """Label a batch of points; see the class docstring for the contract."""
+        x = np.asarray(x, dtype=np.float64)
+        if x.ndim != 2 or x.shape[1] != self.space.dimension:
+            raise ValueError(
+                f"{type(self).__name__} labels points of shape (n_points, "
+                f"{self.space.dimension}), but got shape {x.shape}."
+            )
+        if len(x) == 0:
+            return np.zeros(0, dtype=np.int8)
+        y = np.asarray(self._label(x))
+        if y.shape != (len(x),):
+            raise OracleError(
+                f"{type(self).__name__} returned labels of shape {y.shape} for "
+                f"{len(x)} points; expected ({len(x)},)."
+            )
+        bad = ~np.isin(y, (0, 1))
+        if bad.any():
+            rows = np.flatnonzero(bad)[:10].tolist()
+            raise OracleError(
+                f"{type(self).__name__} returned labels outside {{0, 1}} at rows {rows} "
+                f"(values {np.unique(y[bad])[:5].tolist()})."
+            )
+        return y.astype(np.int8)

@@ -1,0 +1,7 @@
+"""Selectors: which candidates to label next; all return candidate indices."""
+
+from strategies.selectors._base import Selector, top_n
+from strategies.selectors.random import RandomSelector
+from strategies.selectors.uncertainty import UncertaintySelector, committee_uncertainty
+
+__all__ = ["RandomSelector", "Selector", "UncertaintySelector", "committee_uncertainty", "top_n"]

@@ -1,0 +1,25 @@
+"""The ``alsuite`` command line: one module per command, each a thin wrapper."""
+
+from __future__ import annotations
+
+import typer
+
+from suite.cli.list import list_command
+from suite.cli.run import run_command
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="alsuite",
+    help="Benchmark active learning against random sampling on physics decision boundaries.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command("run")(run_command)
+app.command("list")(list_command)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,48 @@
+"""``alsuite run``: run a benchmark from a profile or YAML file and track it in MLflow."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from suite.cli._util import user_errors
+
+__all__ = ["run_command"]
+
+
+def run_command(
+    source: Annotated[str, typer.Argument(help="Profile name (see `alsuite list`) or YAML file.")] = "quick",
+    overrides: Annotated[
+        list[str] | None,
+        typer.Option("--set", "-s", help="Override a setting: key=value (dotted keys, e.g. forest.n_estimators=20). "
+                     "An empty value keeps the profile's setting."),
+    ] = None,
+    repeat: Annotated[
+        list[int] | None, typer.Option("--repeat", help="Run only these repeat indices (default: all).")
+    ] = None,
+    tracking_uri: Annotated[
+        str | None, typer.Option("--tracking-uri", help="MLflow tracking URI (default: MLFLOW_TRACKING_URI or ./mlflow.db).")
+    ] = None,
+    no_track: Annotated[bool, typer.Option("--no-track", help="Do not log to MLflow.")] = False,
+    progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
+) -> None:
+    """Run a benchmark: every strategy on every repeat, logged to MLflow."""
+    from suite.benchmark import run_benchmark
+    from suite.config import load_config
+    from suite.reports import format_summary
+    from suite.tracking import Tracker
+
+    with user_errors():
+        config = load_config(source, [o for o in overrides or [] if o.partition("=")[2].strip()])
+        tracker = None if no_track else Tracker(config, tracking_uri=tracking_uri)
+        typer.echo(
+            f"alsuite: {config.name} on {config.dataset.name}: {', '.join(config.strategies)}; "
+            f"{config.size_initial} -> {config.size_max} labels in steps of {config.size_select}, "
+            f"{config.repeats} repeats"
+        )
+        result = run_benchmark(config, tracker=tracker, repeats=repeat, progress=progress)
+    typer.echo(format_summary(result))
+    if tracker is not None:
+        typer.echo(f"MLflow parent run {result.parent_run_id} at {tracker.client.tracking_uri}; "
+                   f"open it with: mlflow ui --backend-store-uri {tracker.client.tracking_uri}")

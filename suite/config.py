@@ -1,0 +1,219 @@
+"""Benchmark configuration: YAML profiles or files, ``key=value`` overrides, validation.
+
+All constraints are declared once, on the pydantic models below, so configuration
+files, the command line and Optuna search spaces are checked by the same rules.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError, field_validator, model_validator
+
+from datasets.registry import DATASETS
+from strategies.registry import STRATEGIES
+from suite.errors import ConfigError
+
+__all__ = [
+    "BenchmarkConfig",
+    "DatasetConfig",
+    "ForestConfig",
+    "SelectionConfig",
+    "apply_overrides",
+    "list_profiles",
+    "load_config",
+]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DatasetConfig(_Strict):
+    """Which dataset, with its options (``dimension``/``fraction`` for analytic ones)."""
+
+    name: str = "susyai"
+    path: str | None = None
+    dimension: PositiveInt | None = None
+    fraction: float | None = Field(default=None, gt=0.0, lt=1.0)
+
+    @field_validator("name")
+    @classmethod
+    def _known(cls, name: str) -> str:
+        if name not in DATASETS:
+            raise ValueError(f"unknown dataset {name!r}; choose from {sorted(DATASETS)}")
+        return name
+
+    @model_validator(mode="after")
+    def _options_apply(self) -> DatasetConfig:
+        allowed = DATASETS[self.name].options
+        given = [k for k in ("path", "dimension", "fraction") if getattr(self, k) is not None]
+        unknown = [k for k in given if k not in allowed]
+        if unknown:
+            raise ValueError(f"dataset {self.name!r} does not take {unknown}; it accepts {list(allowed)}")
+        if self.path is not None and not Path(self.path).expanduser().is_file():
+            raise ValueError(f"dataset.path {self.path!r} does not exist; give the path of the file")
+        return self
+
+    def options(self) -> dict[str, Any]:
+        """The options to pass to :func:`datasets.registry.build_dataset`."""
+        return self.model_dump(exclude={"name"}, exclude_none=True)
+
+
+class ForestConfig(_Strict):
+    """Random-forest learner settings (the committee of the ``rf-*`` strategies)."""
+
+    n_estimators: PositiveInt = 100
+    criterion: Literal["gini", "entropy", "log_loss"] = "gini"
+    max_features: Literal["sqrt", "log2"] | PositiveInt | None = "sqrt"
+    min_samples_leaf: PositiveInt = 1
+    n_jobs: int = -1
+
+
+class SelectionConfig(_Strict):
+    """Settings of uncertainty selection."""
+
+    random_fraction: float = Field(default=0.0, ge=0.0, le=1.0)
+
+
+class BenchmarkConfig(_Strict):
+    """One benchmark: strategies x repeats on one dataset with one set of loop sizes.
+
+    The sizes use the paper's words: the loop starts from ``size_initial`` labelled
+    points, draws ``size_sample`` candidates per iteration, labels the
+    ``size_select`` chosen ones, and stops at ``size_max`` labels; every model is
+    scored on ``size_test`` held-out points.
+    """
+
+    name: str = "custom"
+    description: str = ""
+    experiment: str = "alsuite"
+    dataset: DatasetConfig = DatasetConfig()
+    strategies: list[str] = Field(default_factory=lambda: ["rf-random", "rf-qbc"], min_length=1)
+    size_initial: PositiveInt = 10_000
+    size_sample: PositiveInt = 100_000
+    size_select: PositiveInt = 2_500
+    size_max: PositiveInt = 100_000
+    size_test: PositiveInt = 1_000_000
+    repeats: PositiveInt = 7
+    seed: int = Field(default=0, ge=0)
+    forest: ForestConfig = ForestConfig()
+    selection: SelectionConfig = SelectionConfig()
+
+    @field_validator("strategies", mode="before")
+    @classmethod
+    def _split(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("strategies")
+    @classmethod
+    def _known_strategies(cls, names: list[str]) -> list[str]:
+        unknown = [n for n in names if n not in STRATEGIES]
+        if unknown:
+            raise ValueError(f"unknown strategies {unknown}; choose from {sorted(STRATEGIES)}")
+        if len(set(names)) != len(names):
+            raise ValueError(f"strategies must not repeat, but got {names}")
+        return names
+
+    @model_validator(mode="after")
+    def _sizes_consistent(self) -> BenchmarkConfig:
+        if self.size_select > self.size_sample:
+            raise ValueError(
+                f"size_select must be at most size_sample ({self.size_sample}), "
+                f"but got size_select={self.size_select}"
+            )
+        if self.size_initial >= self.size_max:
+            raise ValueError(
+                f"size_initial must be below size_max ({self.size_max}), "
+                f"but got size_initial={self.size_initial}"
+            )
+        return self
+
+    @property
+    def n_iterations(self) -> int:
+        """Number of fitted models per (strategy, repeat), the first included."""
+        return 1 + -(-(self.size_max - self.size_initial) // self.size_select)
+
+
+def list_profiles() -> list[str]:
+    """Names of the built-in profiles."""
+    folder = resources.files("suite") / "profiles"
+    return sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
+
+
+def _read_yaml(source: str) -> dict[str, Any]:
+    path = Path(source).expanduser()
+    if path.suffix in {".yaml", ".yml"} or path.exists():
+        if not path.is_file():
+            raise ConfigError(f"config file {source!r} does not exist; give a YAML file or one of the profiles {list_profiles()}.")
+        text, origin = path.read_text(), str(path)
+    else:
+        profile = resources.files("suite") / "profiles" / f"{source}.yaml"
+        if not profile.is_file():
+            raise ConfigError(f"unknown profile {source!r}; choose from {list_profiles()} or give a YAML file.")
+        text, origin = profile.read_text(), f"profile {source}"
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{origin} is not valid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ConfigError(f"{origin} must hold a mapping of settings, but holds {type(data).__name__}.")
+    return data
+
+
+def apply_overrides(data: dict[str, Any], overrides: list[str]) -> dict[str, Any]:
+    """Apply ``dotted.key=value`` overrides; values are parsed as YAML scalars or lists."""
+    data = {k: (dict(v) if isinstance(v, dict) else v) for k, v in data.items()}
+    for item in overrides:
+        key, sep, raw = item.partition("=")
+        if not sep or not key.strip():
+            raise ConfigError(f"override {item!r} must look like key=value, e.g. size_max=5000.")
+        try:
+            value = yaml.safe_load(raw) if raw.strip() else None
+        except yaml.YAMLError as exc:
+            raise ConfigError(f"override {item!r} has an unreadable value: {exc}") from exc
+        *parents, leaf = key.strip().split(".")
+        node = data
+        for part in parents:
+            child = node.get(part)
+            node[part] = child = dict(child) if isinstance(child, dict) else {}
+            node = child
+        node[leaf] = value
+    return data
+
+
+def _describe(error: ValidationError) -> str:
+    lines = []
+    for err in error.errors():
+        where = ".".join(str(p) for p in err["loc"]) or "config"
+        message = err["msg"].removeprefix("Value error, ")
+        shown = "" if err["type"] in {"value_error", "missing"} else f" (got {err.get('input')!r})"
+        if err["type"] == "extra_forbidden":
+            message, shown = "is not a known setting", ""
+        lines.append(f"{where}: {message}{shown}")
+    return "; ".join(lines)
+
+
+def load_config(source: str | None = None, overrides: list[str] | None = None) -> BenchmarkConfig:
+    """Read a profile name or YAML file (default: the ``quick`` profile) and apply overrides.
+
+    Raises
+    ------
+    ConfigError
+        Naming every bad setting, the allowed values and the value given.
+
+    Examples
+    --------
+    >>> load_config("quick", ["size_max=4000"]).size_max
+    4000
+    """
+    data = apply_overrides(_read_yaml(source or "quick"), list(overrides or []))
+    try:
+        return BenchmarkConfig.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(f"invalid configuration: {_describe(exc)}") from None

@@ -1,0 +1,135 @@
+"""The pool-based active-learning loop for one (strategy, repeat).
+
+fit -> score on the test set -> report the step -> draw candidates -> select ->
+label -> append, until ``size_max`` labels. Buffers are preallocated, so no
+array grows inside the loop.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from datasets.pools import Pool
+from strategies.learners import Learner
+from strategies.selectors import Selector
+from suite.metrics import score
+
+__all__ = ["LabelledSet", "StepRecord", "run_loop"]
+
+
+@dataclass(frozen=True)
+class LabelledSet:
+    """Points in physical units with their labels."""
+
+    x: np.ndarray
+    y: np.ndarray
+
+    def __post_init__(self) -> None:
+        if self.x.ndim != 2 or self.y.shape != (len(self.x),):
+            raise ValueError(
+                f"a labelled set needs x of shape (n, d) and y of shape (n,), "
+                f"but got {self.x.shape} and {self.y.shape}."
+            )
+
+
+@dataclass(frozen=True)
+class StepRecord:
+    """What one iteration measured; ``step`` is the labelled-set size."""
+
+    step: int
+    iteration: int
+    scores: dict[str, float]
+    fit_seconds: float
+    score_seconds: float
+    select_seconds: float
+    label_seconds: float
+    oracle_calls: int
+
+    def metrics(self) -> dict[str, float]:
+        """All values logged at this step, by their MLflow metric names."""
+        return {
+            **self.scores,
+            "fit_seconds": self.fit_seconds,
+            "score_seconds": self.score_seconds,
+            "select_seconds": self.select_seconds,
+            "label_seconds": self.label_seconds,
+            "oracle_calls": float(self.oracle_calls),
+        }
+
+
+def run_loop(
+    *,
+    pool: Pool,
+    make_learner: Callable[[], Learner],
+    selector: Selector,
+    initial: LabelledSet,
+    test_x: np.ndarray,
+    test_y: np.ndarray,
+    size_sample: int,
+    size_select: int,
+    size_max: int,
+    rng: np.random.Generator,
+    on_step: Callable[[StepRecord], None] | None = None,
+) -> list[StepRecord]:
+    """Run the loop from ``initial`` until ``size_max`` points are labelled.
+
+    ``test_x`` is normalised as the learner sees it. Each iteration trains a fresh
+    learner from ``make_learner()`` on everything labelled so far. The label times
+    cover the oracle calls of the batch that *led to* this step (0 for the first).
+
+    Returns
+    -------
+    list of StepRecord
+        One per fitted model, with strictly increasing ``step``.
+    """
+    space = pool.space
+    n = len(initial.y)
+    if n >= size_max:
+        raise ValueError(f"the initial set ({n} points) must be smaller than size_max={size_max}.")
+    x_norm = np.empty((size_max, space.dimension), dtype=np.float32)
+    y_buf = np.empty(size_max, dtype=np.int8)
+    x_norm[:n] = space.normalize(initial.x)
+    y_buf[:n] = initial.y
+    records: list[StepRecord] = []
+    select_seconds = label_seconds = 0.0
+    iteration = 0
+    while True:
+        t0 = time.perf_counter()
+        learner = make_learner().fit(x_norm[:n], y_buf[:n])
+        t1 = time.perf_counter()
+        scores = score(test_y, learner.predict_proba(test_x)[:, 1])
+        t2 = time.perf_counter()
+        record = StepRecord(
+            step=n,
+            iteration=iteration,
+            scores=scores,
+            fit_seconds=t1 - t0,
+            score_seconds=t2 - t1,
+            select_seconds=select_seconds,
+            label_seconds=label_seconds,
+            oracle_calls=len(initial.y) + pool.oracle_calls,
+        )
+        records.append(record)
+        if on_step is not None:
+            on_step(record)
+        if n >= size_max:
+            return records
+        t0 = time.perf_counter()
+        k = min(size_select, size_max - n)
+        candidates = pool.draw(size_sample, rng)
+        candidates_norm = space.normalize(candidates)
+        chosen = selector.select(learner, candidates_norm, k, rng)
+        if len(chosen) == 0:
+            return records
+        t1 = time.perf_counter()
+        y_new = pool.label(candidates[chosen])
+        t2 = time.perf_counter()
+        x_norm[n : n + len(chosen)] = candidates_norm[chosen]
+        y_buf[n : n + len(chosen)] = y_new
+        n += len(chosen)
+        select_seconds, label_seconds = t1 - t0, t2 - t1
+        iteration += 1
