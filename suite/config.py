@@ -190,12 +190,12 @@ def apply_overrides(data: dict[str, Any], overrides: list[str]) -> dict[str, Any
 def _describe(error: ValidationError) -> str:
     lines = []
     for err in error.errors():
-        where = ".".join(str(p) for p in err["loc"]) or "config"
+        where = ".".join(str(p) for p in err["loc"])
         message = err["msg"].removeprefix("Value error, ")
         shown = "" if err["type"] in {"value_error", "missing"} else f" (got {err.get('input')!r})"
         if err["type"] == "extra_forbidden":
             message, shown = "is not a known setting", ""
-        lines.append(f"{where}: {message}{shown}")
+        lines.append(f"{where}: {message}{shown}" if where else f"{message}{shown}")
     return "; ".join(lines)
 
 

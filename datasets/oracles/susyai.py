@@ -9,6 +9,7 @@ probability that a point is allowed; the label is 1 where it exceeds 0.5.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -107,6 +108,9 @@ def _compiled_forward(model: Any) -> Any:
 class SusyAIOracle(Oracle):
     """Labels pMSSM-19 points (physical units) with the SUSY-AI network.
 
+    The network expects normalised inputs; that affine map is folded into the first
+    layer's weights, so a batch costs one float32 cast and one forward pass.
+
     Parameters
     ----------
     path : str or Path, optional
@@ -117,6 +121,7 @@ class SusyAIOracle(Oracle):
     """
 
     def __init__(self, path: str | Path | None = None, *, batch_size: int = 16384) -> None:
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TensorFlow's C++ notices quiet
         import keras  # deferred: importing a backend costs seconds
 
         self.space = pmssm19_space()
@@ -128,8 +133,16 @@ class SusyAIOracle(Oracle):
             + [keras.layers.Dense(len(l.bias), activation=l.activation) for l in self.layers],
             name="susyai_oracle",
         )
-        for dense, stored in zip(self.model.layers, self.layers):
-            dense.set_weights([stored.kernel, stored.bias])
+        # Fold the input normalisation z = (x - mid) * inv into the first layer, so
+        # physical points go straight in: W' = diag(inv) W, b' = b - (mid * inv) W.
+        inv = np.sqrt(12.0) / (self.space.upper - self.space.lower)
+        mid = (self.space.upper + self.space.lower) / 2.0
+        first = self.layers[0]
+        kernel0 = (first.kernel.astype(np.float64) * inv[:, None]).astype(np.float32)
+        bias0 = (first.bias - (mid * inv) @ first.kernel.astype(np.float64)).astype(np.float32)
+        weights = [(kernel0, bias0)] + [(l.kernel, l.bias) for l in self.layers[1:]]
+        for dense, (kernel, bias) in zip(self.model.layers, weights):
+            dense.set_weights([kernel, bias])
         self._forward = _compiled_forward(self.model)
 
     def predict_proba(self, x: np.ndarray) -> np.ndarray:
@@ -137,7 +150,7 @@ class SusyAIOracle(Oracle):
         x = np.asarray(x)
         out = np.empty(len(x), dtype=np.float32)
         for start in range(0, len(x), self.batch_size):
-            chunk = self.space.normalize(x[start : start + self.batch_size])
+            chunk = x[start : start + self.batch_size].astype(np.float32)
             out[start : start + len(chunk)] = np.asarray(self._forward(chunk))[:, 1]
         return out
 
