@@ -60,6 +60,8 @@ def _verify(path: Path, spec: DataFile) -> Path:
 
 
 def _download(spec: DataFile, target: Path, timeout: float) -> Path:
+    if spec.url is None:
+        raise DataFileError(f"{spec.name} has no download address.")
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=target.parent, delete=False, suffix=".part") as tmp:
         tmp_path = Path(tmp.name)

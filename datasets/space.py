@@ -57,7 +57,7 @@ class Space:
                 f"but got shapes {lo.shape} and {hi.shape}."
             )
         if not np.all(np.isfinite(lo) & np.isfinite(hi)) or np.any(hi <= lo):
-            bad = [n for n, a, b in zip(names, lo, hi) if not a < b]
+            bad = [n for n, a, b in zip(names, lo, hi, strict=True) if not a < b]
             raise ValueError(f"every bound needs finite lower < upper, but got bad bounds for {bad}.")
         units = tuple(units) if units is not None else ("",) * len(names)
         if len(units) != len(names):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 import pandas as pd
 from tqdm.auto import tqdm
@@ -140,8 +141,8 @@ def _run(
                 try:
                     records = run_loop(
                         pool=dataset.new_pool(),
-                        make_learner=lambda: make_learner(
-                            spec.learner, config.forest.model_dump(), random_state=learner_seed
+                        make_learner=partial(
+                            make_learner, spec.learner, config.forest.model_dump(), random_state=learner_seed
                         ),
                         selector=make_selector(spec.selector, config.selection.model_dump()),
                         initial=initial,

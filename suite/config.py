@@ -150,7 +150,9 @@ def _read_yaml(source: str) -> dict[str, Any]:
     path = Path(source).expanduser()
     if path.suffix in {".yaml", ".yml"} or path.exists():
         if not path.is_file():
-            raise ConfigError(f"config file {source!r} does not exist; give a YAML file or one of the profiles {list_profiles()}.")
+            raise ConfigError(
+                f"config file {source!r} does not exist; give a YAML file or one of the profiles {list_profiles()}."
+            )
         text, origin = path.read_text(), str(path)
     else:
         profile = resources.files("suite") / "profiles" / f"{source}.yaml"

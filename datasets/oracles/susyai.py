@@ -141,7 +141,7 @@ class SusyAIOracle(Oracle):
         kernel0 = (first.kernel.astype(np.float64) * inv[:, None]).astype(np.float32)
         bias0 = (first.bias - (mid * inv) @ first.kernel.astype(np.float64)).astype(np.float32)
         weights = [(kernel0, bias0)] + [(l.kernel, l.bias) for l in self.layers[1:]]
-        for dense, (kernel, bias) in zip(self.model.layers, weights):
+        for dense, (kernel, bias) in zip(self.model.layers, weights, strict=True):
             dense.set_weights([kernel, bias])
         self._forward = _compiled_forward(self.model)
 

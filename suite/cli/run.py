@@ -22,7 +22,8 @@ def run_command(
         list[int] | None, typer.Option("--repeat", help="Run only these repeat indices (default: all).")
     ] = None,
     tracking_uri: Annotated[
-        str | None, typer.Option("--tracking-uri", help="MLflow tracking URI (default: MLFLOW_TRACKING_URI or ./mlflow.db).")
+        str | None,
+        typer.Option("--tracking-uri", help="MLflow tracking URI (default: MLFLOW_TRACKING_URI or ./mlflow.db)."),
     ] = None,
     no_track: Annotated[bool, typer.Option("--no-track", help="Do not log to MLflow.")] = False,
     progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,

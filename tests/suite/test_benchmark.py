@@ -36,7 +36,8 @@ def test_benchmark_logs_parent_children_steps_and_gain(tracking_uri):
         ("rf-qbc", "0"), ("rf-qbc", "1"), ("rf-random", "0"), ("rf-random", "1")]
     for child in children:
         tags = child.data.tags
-        assert {tags[k] for k in ("learner", "pool", "surrogate", "dataset")} == {"forest", "infinite", "false", "hypersphere"}
+        assert [tags[k] for k in ("learner", "pool", "surrogate", "dataset")] == [
+            "forest", "infinite", "false", "hypersphere"]
         assert tags["selector"] == ("uncertainty" if tags["strategy"] == "rf-qbc" else "random")
         assert child.info.status == "FINISHED"
         history = client.get_metric_history(child.info.run_id, "accuracy")

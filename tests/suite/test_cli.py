@@ -19,7 +19,8 @@ def test_list_shows_profiles_datasets_and_strategies():
     [
         (["run", "nope"], "error: unknown profile 'nope'"),
         (["run", "quick", "--set", "size_select=99999"], "error: invalid configuration: size_select must be at most"),
-        (["run", "quick", "--set", "strategies=qbdc"], "error: invalid configuration: strategies: unknown strategies ['qbdc']"),
+        (["run", "quick", "--set", "strategies=qbx"],
+         "error: invalid configuration: strategies: unknown strategies ['qbx']"),
     ],
 )
 def test_user_errors_are_one_line_and_exit_2(args, message):
