@@ -67,5 +67,6 @@ def build_susyai_pool(
         target.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=target.parent, suffix=".npz", delete=False) as tmp:
             np.savez(tmp, x=x, y=y)
+        os.chmod(tmp.name, 0o644)
         os.replace(tmp.name, target)
     return LabelledTable(str(target) if cache else "susyai-pool (not cached)", space.names, x, y)
