@@ -15,12 +15,16 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from datasets.data_dir import cache_dir, locate, sha256sum
 from datasets.pmssm import pmssm19_space
 from datasets.tables import LabelledTable
+
+if TYPE_CHECKING:
+    from datasets.oracles.susyai import SusyAIOracle
 
 __all__ = ["POOL_SEED", "POOL_SIZE", "build_susyai_pool", "pool_cache_file"]
 
@@ -34,7 +38,12 @@ def pool_cache_file(size: int, seed: int, oracle_file: Path) -> Path:
 
 
 def build_susyai_pool(
-    size: int = POOL_SIZE, seed: int = POOL_SEED, *, path: str | Path | None = None, cache: bool = True
+    size: int = POOL_SIZE,
+    seed: int = POOL_SEED,
+    *,
+    path: str | Path | None = None,
+    oracle: SusyAIOracle | None = None,
+    cache: bool = True,
 ) -> LabelledTable:
     """The stand-in pool as a table; read from the cache, or built and cached.
 
@@ -46,6 +55,8 @@ def build_susyai_pool(
         Seed of the uniform draw.
     path : str or Path, optional
         The SUSY-AI network file (default: located by :func:`datasets.data_dir.locate`).
+    oracle : SusyAIOracle, optional
+        An already built oracle (its file is then ``path``); saves rebuilding the network.
     cache : bool, default=True
         Read and write the cache file.
     """
@@ -53,6 +64,8 @@ def build_susyai_pool(
 
     if size < 1:
         raise ValueError(f"dataset.size must be at least 1, but got size={size}.")
+    if oracle is not None:
+        path = oracle.path
     oracle_file = Path(path) if path is not None else locate(SUSYAI_FILE)
     space = pmssm19_space()
     target = pool_cache_file(size, seed, oracle_file)
@@ -62,7 +75,7 @@ def build_susyai_pool(
         if x.shape == (size, space.dimension) and y.shape == (size,):
             return LabelledTable(str(target), space.names, x, y)
     x = space.sample(size, np.random.default_rng(seed))
-    y = SusyAIOracle(oracle_file).label(x)
+    y = (oracle or SusyAIOracle(oracle_file)).label(x)
     if cache:
         target.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=target.parent, suffix=".npz", delete=False) as tmp:
