@@ -54,7 +54,7 @@ class Normalizer:
             if bad.any():
                 rows = np.flatnonzero(bad)[:10].tolist()
                 raise ValueError(
-                    f"{where}: column {names[j]!r} cannot be log-scaled: it has values <= 0 "
+                    f"{where}: column {names[int(j)]!r} cannot be log-scaled: it has values <= 0 "
                     f"(at rows {rows}); remove it from table.log_columns."
                 )
 

@@ -55,6 +55,7 @@ class DatasetInfo:
     build: Callable[..., Dataset]
     options: tuple[str, ...]
     description: str
+    pool: str = "infinite"
 
 
 def _susyai(path: str | None = None) -> Dataset:
@@ -122,17 +123,19 @@ DATASETS: Mapping[str, DatasetInfo] = MappingProxyType(
             _hyperplane, ("dimension",), "unit cube, allowed above an oblique plane through the centre"
         ),
         "table": DatasetInfo(
-            _table, ("path", "table"), "finite pool: your own labelled table (csv, parquet, hdf5, npy)"
+            _table, ("path", "table"), "finite pool: your own labelled table (csv, parquet, hdf5, npy)", "finite"
         ),
         "atlas-pmssm19": DatasetInfo(
             _atlas,
             ("path", "table"),
             "finite pool: your copy of the ATLAS pMSSM-19 table (paper III.A.1; path or $ALSUITE_ATLAS_TABLE)",
+            "finite",
         ),
         "susyai-pool": DatasetInfo(
             _susyai_pool,
             ("path", "size", "seed", "table"),
             "finite pool: stand-in for ATLAS, 310,324 uniform SUSY-AI-box points labelled by SUSY-AI (surrogate)",
+            "finite",
         ),
     }
 )

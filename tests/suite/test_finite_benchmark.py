@@ -102,3 +102,32 @@ def test_paper_profile_holds_the_papers_split():
     assert cfg.size_sample >= 310_324 and cfg.size_max >= 310_324  # every remaining row, until the pool is empty
     quick = load_config("quick-finite")
     assert (quick.dataset.name, quick.dataset.size) == ("susyai-pool", 50_000)
+
+
+def test_cli_without_an_atlas_copy_names_the_stand_in(monkeypatch):
+    from typer.testing import CliRunner
+
+    from suite.cli import app
+
+    monkeypatch.delenv("ALSUITE_ATLAS_TABLE", raising=False)
+    result = CliRunner().invoke(app, ["run", "paper-rf-finite", "--no-track", "--set", "dataset.name=atlas-pmssm19",
+                                      "--set", "dataset.table.positive=0"])
+    assert result.exit_code == 2
+    assert "or until the pool is empty" in result.output
+    assert "error: dataset atlas-pmssm19: no copy of the ATLAS pMSSM-19 table is configured" in result.output
+    assert "--set dataset.name=susyai-pool" in result.output
+
+
+def test_cli_runs_a_finite_table(sphere_table):
+    from typer.testing import CliRunner
+
+    from suite.cli import app
+
+    result = CliRunner().invoke(app, [
+        "run", "paper-rf-finite", "--no-track", "--no-progress", "--set", "dataset.name=table",
+        "--set", f"dataset.path={sphere_table}", "--set", "dataset.table.label=inside",
+        "--set", "dataset.table.positive=in", "--set", "size_initial=30", "--set", "size_test=200",
+        "--set", "size_select=100", "--set", "repeats=1", "--set", "forest.n_jobs=1"])
+    assert result.exit_code == 0, result.output
+    assert "rf-qbc rf-random" in result.output  # the gain table
+    assert "     400        1" in result.output  # both strategies end with all 400 non-test rows labelled
