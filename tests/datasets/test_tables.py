@@ -199,10 +199,10 @@ def test_unreadable_files(tmp_path):
     with pytest.raises(TableError, match=r"table file .*missing.csv does not exist"):
         read_table(tmp_path / "missing.csv", MAP)
     odd = tmp_path / "t.txt"
-    odd.write_text("a,allowed\n1,0\n")
+    odd.write_text("a,allowed\n1,0\n2,1\n")
     with pytest.raises(TableError, match=r"cannot tell the format from the suffix '.txt'.*set table.format"):
         read_table(odd, MAP)
-    _check(read_table(odd, TableMapping(label="allowed", format="csv")), ["a"], np.array([[1.0]]), np.array([0]))
+    _check(read_table(odd, TableMapping(label="allowed", format="csv")), ["a"], np.array([[1.0], [2.0]]), np.array([0, 1]))
     broken = tmp_path / "t.parquet"
     broken.write_text("not parquet")
     with pytest.raises(TableError, match=r"t.parquet: cannot be read as parquet"):

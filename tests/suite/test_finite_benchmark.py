@@ -131,3 +131,17 @@ def test_cli_runs_a_finite_table(sphere_table):
     assert result.exit_code == 0, result.output
     assert "rf-qbc rf-random" in result.output  # the gain table
     assert "     400        1" in result.output  # both strategies end with all 400 non-test rows labelled
+
+
+@pytest.mark.slow
+@pytest.mark.keras
+def test_quick_finite_on_the_stand_in_depletes_the_boundary(tracking_uri, susyai_file, monkeypatch):
+    monkeypatch.setenv("ALSUITE_DATA_DIR", str(susyai_file.parent))
+    cfg = load_config("quick-finite", ["repeats=1"])
+    result = run_benchmark(cfg, tracker=Tracker(cfg), progress=False)
+    curves = result.curves
+    assert curves.groupby("strategy").step.max().tolist() == [40_000, 40_000]
+    qbc = curves[curves.strategy == "rf-qbc"].pool_uncertain_share.to_numpy()
+    ran = curves[curves.strategy == "rf-random"].pool_uncertain_share.to_numpy()
+    assert qbc[-2] < ran[-2]  # QBC has used up the uncertain rows before the pool ran dry
+    assert result.gains["rf-qbc"][0].reached
