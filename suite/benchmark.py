@@ -2,18 +2,22 @@
 
 Per repeat, one seed gives one initial labelled set and one test set; every
 strategy starts from that set, is scored on that test set, and its forest gets the
-same ``random_state``, so all strategies share their first model exactly.
+same ``random_state``, so all strategies share their first model exactly. For a
+finite pool, the initial and test sets are disjoint table rows drawn with the
+repeat's seed, and every strategy gets a fresh pool over the same remaining rows.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 
+import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
+from datasets.pools import Pool
 from datasets.registry import Dataset, build_dataset
 from strategies.registry import get_strategy, make_learner, make_selector
 from suite.config import BenchmarkConfig
@@ -89,6 +93,8 @@ def run_benchmark(
     bad = [r for r in repeats if not 0 <= r < config.repeats]
     if bad:
         raise ValueError(f"repeat indices must lie in [0, {config.repeats}), but got {bad}.")
+    if dataset.source is not None:
+        dataset.source.check_sizes(config.size_initial, config.size_test, config.size_select)
     if tracker is None:
         return _run(config, dataset, repeats, None, progress)
     parent = tracker.start_parent(dataset)
@@ -109,6 +115,33 @@ def _interrupted() -> bool:
     return isinstance(sys.exc_info()[1], KeyboardInterrupt)
 
 
+def _repeat_data(
+    config: BenchmarkConfig, dataset: Dataset, repeat: int
+) -> tuple[LabelledSet, np.ndarray, np.ndarray, Callable[[], Pool]]:
+    """A repeat's initial set, test set (physical units) and pool factory, shared by its strategies."""
+    if dataset.source is not None:
+        table = dataset.source.table
+        split = dataset.source.split(
+            config.size_initial, config.size_test, config.size_select, stream(config.seed, repeat, "split")
+        )
+        initial = LabelledSet(table.x[split.initial], table.y[split.initial])
+        return initial, table.x[split.test], table.y[split.test], lambda: dataset.new_pool(split.pool)
+    oracle = dataset.oracle
+    if oracle is None:  # unreachable: a Dataset has an oracle or a table source
+        raise ValueError(f"dataset {dataset.name!r} has neither an oracle nor a table.")
+    x0 = dataset.space.sample(config.size_initial, stream(config.seed, repeat, "initial"))
+    initial = LabelledSet(x0, oracle.label(x0))
+    x_test = dataset.space.sample(config.size_test, stream(config.seed, repeat, "test"))
+    return initial, x_test, oracle.label(x_test), dataset.new_pool
+
+
+def _iterations(config: BenchmarkConfig, dataset: Dataset) -> int:
+    if dataset.source is None:
+        return config.n_iterations
+    final = min(config.size_max, len(dataset.source.table) - config.size_test)
+    return 1 + -(-(final - config.size_initial) // config.size_select)
+
+
 def _run(
     config: BenchmarkConfig,
     dataset: Dataset,
@@ -118,15 +151,13 @@ def _run(
 ) -> BenchmarkResult:
     specs = [get_strategy(name) for name in config.strategies]
     frames: list[pd.DataFrame] = []
-    bar = tqdm(total=len(repeats) * len(specs) * config.n_iterations, disable=not progress, unit="fit")
+    total = len(repeats) * len(specs) * _iterations(config, dataset)
+    bar = tqdm(total=total, disable=not progress, unit="fit")
     try:
         for repeat in repeats:
             seed = repeat_seed(config.seed, repeat)
-            x0 = dataset.space.sample(config.size_initial, stream(config.seed, repeat, "initial"))
-            initial = LabelledSet(x0, dataset.oracle.label(x0))
-            x_test = dataset.space.sample(config.size_test, stream(config.seed, repeat, "test"))
-            y_test = dataset.oracle.label(x_test)
-            x_test_norm = dataset.space.normalize(x_test)
+            initial, x_test, y_test, new_pool = _repeat_data(config, dataset, repeat)
+            x_test_norm = dataset.normalize(x_test)
             learner_seed = int(stream(config.seed, repeat, "learner").integers(2**31 - 1))
             for spec in specs:
                 bar.set_description(f"repeat {repeat} {spec.name}")
@@ -140,7 +171,7 @@ def _run(
 
                 try:
                     records = run_loop(
-                        pool=dataset.new_pool(),
+                        pool=new_pool(),
                         make_learner=partial(
                             make_learner, spec.learner, config.forest.model_dump(), random_state=learner_seed
                         ),
@@ -153,6 +184,7 @@ def _run(
                         size_max=config.size_max,
                         rng=stream(config.seed, repeat, f"strategy:{spec.name}"),
                         on_step=on_step,
+                        last_batch=config.last_batch,
                     )
                 except BaseException:
                     if tracker and run_id:

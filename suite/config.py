@@ -14,6 +14,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError, field_validator, model_validator
 
 from datasets.registry import DATASETS
+from datasets.tables import TableMapping
 from strategies.registry import STRATEGIES
 from suite.errors import ConfigError
 
@@ -33,12 +34,16 @@ class _Strict(BaseModel):
 
 
 class DatasetConfig(_Strict):
-    """Which dataset, with its options (``dimension``/``fraction`` for analytic ones)."""
+    """Which dataset, with its options (``dimension``/``fraction`` for analytic ones,
+    ``table`` for the column mapping of table files, ``size``/``seed`` for ``susyai-pool``)."""
 
     name: str = "susyai"
     path: str | None = None
     dimension: PositiveInt | None = None
     fraction: float | None = Field(default=None, gt=0.0, lt=1.0)
+    table: TableMapping | None = None
+    size: PositiveInt | None = None
+    seed: int | None = Field(default=None, ge=0)
 
     @field_validator("name")
     @classmethod
@@ -50,7 +55,7 @@ class DatasetConfig(_Strict):
     @model_validator(mode="after")
     def _options_apply(self) -> DatasetConfig:
         allowed = DATASETS[self.name].options
-        given = [k for k in ("path", "dimension", "fraction") if getattr(self, k) is not None]
+        given = [k for k in ("path", "dimension", "fraction", "table", "size", "seed") if getattr(self, k) is not None]
         unknown = [k for k in given if k not in allowed]
         if unknown:
             raise ValueError(f"dataset {self.name!r} does not take {unknown}; it accepts {list(allowed)}")
@@ -102,6 +107,8 @@ class BenchmarkConfig(_Strict):
     seed: int = Field(default=0, ge=0)
     forest: ForestConfig = ForestConfig()
     selection: SelectionConfig = SelectionConfig()
+    last_batch: Literal["rest", "stop"] = "rest"
+    """Finite pools: when fewer rows remain than ``size_select``, label the rest or stop."""
 
     @field_validator("strategies", mode="before")
     @classmethod

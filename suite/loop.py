@@ -1,24 +1,25 @@
 """The pool-based active-learning loop for one (strategy, repeat).
 
 fit -> score on the test set -> report the step -> draw candidates -> select ->
-label -> append, until ``size_max`` labels. Buffers are preallocated, so no
-array grows inside the loop.
+label -> append, until ``size_max`` labels or, for a finite pool, until the pool
+is empty. Buffers are preallocated, so no array grows inside the loop.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from datasets.pools import Pool
 from strategies.learners import Learner
 from strategies.selectors import Selector
+from strategies.selectors.uncertainty import committee_uncertainty
 from suite.metrics import score
 
-__all__ = ["LabelledSet", "StepRecord", "run_loop"]
+__all__ = ["LabelledSet", "StepRecord", "pool_depletion", "run_loop"]
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class StepRecord:
     select_seconds: float
     label_seconds: float
     oracle_calls: int
+    pool: dict[str, float] = field(default_factory=dict)
 
     def metrics(self) -> dict[str, float]:
         """All values logged at this step, by their MLflow metric names."""
@@ -58,7 +60,23 @@ class StepRecord:
             "select_seconds": self.select_seconds,
             "label_seconds": self.label_seconds,
             "oracle_calls": float(self.oracle_calls),
+            **self.pool,
         }
+
+
+def pool_depletion(pool: Pool, learner: Learner) -> dict[str, float]:
+    """``pool_remaining`` rows and the share of them with eq. 1 uncertainty >= 0.5 (finite pools).
+
+    Uncertainty >= 0.5 means a committee-mean probability within 0.25 of 0.5. The share
+    is 0.0 once the pool is empty. Infinite pools report nothing.
+    """
+    unused = pool.unused()
+    if unused is None:
+        return {}
+    if len(unused) == 0:
+        return {"pool_remaining": 0.0, "pool_uncertain_share": 0.0}
+    uncertainty = committee_uncertainty(learner.predict_proba(pool.normalize(unused.x))[:, 1])
+    return {"pool_remaining": float(len(unused)), "pool_uncertain_share": float(np.mean(uncertainty >= 0.5))}
 
 
 def run_loop(
@@ -74,25 +92,34 @@ def run_loop(
     size_max: int,
     rng: np.random.Generator,
     on_step: Callable[[StepRecord], None] | None = None,
+    last_batch: str = "rest",
 ) -> list[StepRecord]:
-    """Run the loop from ``initial`` until ``size_max`` points are labelled.
+    """Run the loop from ``initial`` until ``size_max`` points are labelled or the pool is empty.
 
     ``test_x`` is normalised as the learner sees it. Each iteration trains a fresh
     learner from ``make_learner()`` on everything labelled so far. The label times
     cover the oracle calls of the batch that *led to* this step (0 for the first).
+
+    For a finite pool, each step also records :func:`pool_depletion` (its time is
+    part of ``score_seconds``); when fewer rows remain than ``size_select``,
+    ``last_batch="rest"`` labels all of them in a last, smaller batch (the run ends
+    with the pool empty) and ``last_batch="stop"`` ends the run instead.
 
     Returns
     -------
     list of StepRecord
         One per fitted model, with strictly increasing ``step``.
     """
-    space = pool.space
+    if last_batch not in ("rest", "stop"):
+        raise ValueError(f"last_batch must be 'rest' or 'stop', but got last_batch={last_batch!r}.")
     n = len(initial.y)
     if n >= size_max:
         raise ValueError(f"the initial set ({n} points) must be smaller than size_max={size_max}.")
-    x_norm = np.empty((size_max, space.dimension), dtype=np.float32)
-    y_buf = np.empty(size_max, dtype=np.int8)
-    x_norm[:n] = space.normalize(initial.x)
+    left = pool.remaining()
+    capacity = size_max if left is None else min(size_max, n + left)
+    x_norm = np.empty((capacity, pool.space.dimension), dtype=np.float32)
+    y_buf = np.empty(capacity, dtype=np.int8)
+    x_norm[:n] = pool.normalize(initial.x)
     y_buf[:n] = initial.y
     records: list[StepRecord] = []
     select_seconds = label_seconds = 0.0
@@ -102,6 +129,7 @@ def run_loop(
         learner = make_learner().fit(x_norm[:n], y_buf[:n])
         t1 = time.perf_counter()
         scores = score(test_y, learner.predict_proba(test_x)[:, 1])
+        depletion = pool_depletion(pool, learner)
         t2 = time.perf_counter()
         record = StepRecord(
             step=n,
@@ -112,21 +140,25 @@ def run_loop(
             select_seconds=select_seconds,
             label_seconds=label_seconds,
             oracle_calls=len(initial.y) + pool.oracle_calls,
+            pool=depletion,
         )
         records.append(record)
         if on_step is not None:
             on_step(record)
-        if n >= size_max:
+        if n >= capacity:
+            return records
+        left = pool.remaining()
+        if left is not None and left < size_select and last_batch == "stop":
             return records
         t0 = time.perf_counter()
-        k = min(size_select, size_max - n)
-        candidates = pool.draw(size_sample, rng)
-        candidates_norm = space.normalize(candidates)
+        k = min(size_select, capacity - n)
+        candidates = pool.candidates(size_sample, rng)
+        candidates_norm = pool.normalize(candidates.x)
         chosen = selector.select(learner, candidates_norm, k, rng)
         if len(chosen) == 0:
             return records
         t1 = time.perf_counter()
-        y_new = pool.label(candidates[chosen])
+        y_new = pool.acquire(candidates, chosen)
         t2 = time.perf_counter()
         x_norm[n : n + len(chosen)] = candidates_norm[chosen]
         y_buf[n : n + len(chosen)] = y_new

@@ -1,6 +1,7 @@
 """Pools: where the candidates of each iteration come from."""
 
-from datasets.pools._base import Pool
+from datasets.pools._base import Candidates, Pool
+from datasets.pools.finite import FinitePool, RowSplit, split_rows
 from datasets.pools.infinite import InfinitePool
 
-__all__ = ["InfinitePool", "Pool"]
+__all__ = ["Candidates", "FinitePool", "InfinitePool", "Pool", "RowSplit", "split_rows"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from datasets.oracles import Oracle
-from datasets.pools._base import Pool
+from datasets.pools._base import Candidates, Pool
 
 __all__ = ["InfinitePool"]
 
@@ -21,9 +21,17 @@ class InfinitePool(Pool):
         self.oracle_calls = 0
 
     def draw(self, n: int, rng: np.random.Generator) -> np.ndarray:
+        """Fresh points, shape ``(n, space.dimension)``."""
         return self.space.sample(n, rng)
 
     def label(self, x: np.ndarray) -> np.ndarray:
+        """Oracle labels of ``x``, counted in :attr:`oracle_calls`."""
         y = self.oracle.label(x)
         self.oracle_calls += len(y)
         return y
+
+    def candidates(self, n: int, rng: np.random.Generator) -> Candidates:
+        return Candidates(self.draw(n, rng))
+
+    def acquire(self, candidates: Candidates, chosen: np.ndarray) -> np.ndarray:
+        return self.label(candidates.x[chosen])

@@ -29,6 +29,7 @@ def run_command(
     progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
 ) -> None:
     """Run a benchmark: every strategy on every repeat, logged to MLflow."""
+    from datasets.registry import DATASETS
     from suite.benchmark import run_benchmark
     from suite.config import load_config
     from suite.reports import format_summary
@@ -39,7 +40,8 @@ def run_command(
         tracker = None if no_track else Tracker(config, tracking_uri=tracking_uri)
         typer.echo(
             f"alsuite: {config.name} on {config.dataset.name}: {', '.join(config.strategies)}; "
-            f"{config.size_initial} -> {config.size_max} labels in steps of {config.size_select}, "
+            f"{config.size_initial} -> {config.size_max} labels in steps of {config.size_select}"
+            f"{' or until the pool is empty' if DATASETS[config.dataset.name].pool == 'finite' else ''}, "
             f"{config.repeats} repeats"
         )
         result = run_benchmark(config, tracker=tracker, repeats=repeat, progress=progress)
