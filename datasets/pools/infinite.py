@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from datasets.oracles import Oracle
+from datasets.oracles import Labels, Oracle
 from datasets.pools._base import Pool
 
 __all__ = ["InfinitePool"]
 
 
 class InfinitePool(Pool):
-    """Candidates drawn uniformly from ``oracle.space`` each iteration; never runs dry."""
+    """Candidates drawn uniformly from ``oracle.space`` each iteration; never runs dry.
+
+    ``oracle_calls`` counts every point sent for labelling, also those that came
+    back unlabelled (a user's oracle with ``on_failure="exclude"``).
+    """
 
     kind = "infinite"
 
@@ -27,3 +31,8 @@ class InfinitePool(Pool):
         y = self.oracle.label(x)
         self.oracle_calls += len(y)
         return y
+
+    def label_partial(self, x: np.ndarray) -> Labels:
+        labels = self.oracle.label_partial(x)
+        self.oracle_calls += len(labels.y)
+        return labels
