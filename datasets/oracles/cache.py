@@ -57,7 +57,7 @@ class CachedOracle(Oracle):
     """An oracle in front of ``inner`` that never asks it twice about one point.
 
     ``sent`` counts the points actually sent to ``inner``, ``hits`` those answered
-    from the cache.
+    without it (known before, or repeating a point of the same batch).
     """
 
     def __init__(self, inner: Oracle, cache: LabelCache) -> None:
@@ -91,6 +91,7 @@ class CachedOracle(Oracle):
                 known = self.cache.get(key)
                 if known is not None:
                     y[i], labelled[i] = known, True
+                    self.hits += first.get(key) != i  # a repeat of a point sent in this batch
         return Labels(y, labelled)
 
     def _label(self, x: np.ndarray) -> np.ndarray:

@@ -4,7 +4,8 @@ Per call the suite writes the points to a CSV file in physical units, with a
 header ``id,<parameter names>`` (``id`` = 0, 1, ... in batch order), runs the
 command and reads one label per point back. The program writes its labels as
 
-- one value per line in input order, optionally under a header ``label``; or
+- one value per line in input order, optionally under a header ``label`` (an
+  empty line means "no label for this point"); or
 - rows ``id,label`` under a header holding ``id`` and ``label`` (any order).
 
 Labels go through a declared coding (default ``0``/``1``; e.g.
@@ -51,7 +52,9 @@ def write_points(x: np.ndarray, names: Sequence[str]) -> str:
 
 def read_labels(text: str, n: int, coding: Mapping[str, int]) -> Attempt:
     """Parse a program's labels for ``n`` points and validate them against ``coding``."""
-    rows = [r for r in csv.reader(io.StringIO(text)) if r and any(c.strip() for c in r)]
+    rows = list(csv.reader(io.StringIO(text)))
+    while rows and not any(c.strip() for c in rows[-1]):
+        rows.pop()  # trailing blank lines; a blank line inside means "no label for this point"
     header = [c.strip().lower() for c in rows[0]] if rows else []
     values: list[object] = [_MISSING] * n
     if "label" in header:
