@@ -16,9 +16,8 @@ MODULE = '''
 import os, time
 
 def slow_plane(points):
-    """Chunks whose first point has a small x2 take longest: they finish last."""
-    first = points.index[0]
-    time.sleep(1.2 * (1.0 - points["x2"].iloc[0]))
+    """The chunk whose first point has x1 == 0 takes 2 s, the others 0.05 s."""
+    time.sleep(2.0 if points["x1"].iloc[0] == 0 else 0.05)
     with open(os.environ["FINISH_LOG"], "a") as fh:
         fh.write(f"{points['x1'].iloc[0]}\\n")
     return ((points.to_numpy() - 0.5) @ [1.0, 2.0, 3.0] > 0).astype(int)
@@ -46,32 +45,32 @@ def slow_module(tmp_path, monkeypatch):
 
 
 def _ordered_points():
-    """4 chunks of 3 points; chunk k has x1 = k in its first row and x2 rising with k."""
+    """4 chunks of 3 points; chunk k has x1 = k / 10 in its first row."""
     x = np.random.default_rng(7).random((12, 3))
-    for k in range(4):
-        x[3 * k, 1] = k / 10
-        x[3 * k, 2] = k / 4  # chunk 0 sleeps 1.2 s, chunk 3 sleeps 0.3 s
+    x[::3, 1] = np.arange(4) / 10
     return x
 
 
 def test_process_pool_returns_input_order_whatever_finishes_first(slow_module):
     x = _ordered_points()
-    with ParallelOracle(CallableOracle(SPACE, "slow_sim:slow_plane"), workers=4, chunk_size=3) as oracle:
+    with ParallelOracle(CallableOracle(SPACE, "slow_sim:slow_plane"), workers=2, chunk_size=3) as oracle:
+        oracle.label(np.full((6, 3), 0.5))  # warm-up: both workers running
+        (slow_module / "finished").unlink()
         y = oracle.label(x)
     np.testing.assert_array_equal(y, Hyperplane(3).label(x))
-    finished = [float(v) * 10 for v in (slow_module / "finished").read_text().split()]
-    assert sorted(finished) == [0, 1, 2, 3]
-    assert finished != [0, 1, 2, 3] and finished[-1] != 3  # completion order differed from input order
+    finished = [round(float(v) * 10) for v in (slow_module / "finished").read_text().split()]
+    assert finished == [1, 2, 3, 0]  # chunk 0 finished last, its labels still come first
 
 
 def test_a_failing_chunk_names_its_rows(slow_module):
     x = np.zeros((6, 3))
     x[4, 0] = 0.99
-    with ParallelOracle(CallableOracle(SPACE, "slow_sim:fails_on_big_x0"), workers=2) as oracle:
+    inner = CallableOracle(SPACE, "slow_sim:fails_on_big_x0", on_failure="exclude")
+    with ParallelOracle(inner, workers=2) as oracle:
+        assert oracle.label_partial(x).labelled.tolist() == [True] * 3 + [False] * 3
+        inner.on_failure = "fail"  # the inner oracle is shipped with every chunk
         with pytest.raises(OracleError, match=r"chunk of batch rows 3\.\.5: .*raised ValueError: no convergence"):
             oracle.label(x)
-    with ParallelOracle(CallableOracle(SPACE, "slow_sim:fails_on_big_x0", on_failure="exclude"), workers=2) as oracle:
-        assert oracle.label_partial(x).labelled.tolist() == [True] * 3 + [False] * 3
 
 
 def test_bad_settings():
