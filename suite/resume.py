@@ -9,6 +9,7 @@ id and their ``strategy`` / ``repeat`` tags.
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
@@ -98,6 +99,9 @@ class ResumingTracker(Tracker):
         self._owns_parent = True
         self.client.update_run(self.parent_run_id, status="RUNNING")
         self.client.set_tag(self.parent_run_id, "resumed", "true")
+        project_run = os.environ.get("MLFLOW_RUN_ID")
+        if project_run and project_run != self.parent_run_id:  # `mlflow run -P resume=...` made a new run
+            self.client.set_tag(project_run, "alsuite.resumes", self.parent_run_id)
         return self.parent_run_id
 
     def start_child(self, spec: Strategy, repeat: int, seed: int, dataset: Dataset) -> str:

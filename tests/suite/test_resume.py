@@ -174,3 +174,14 @@ def test_resume_refuses_a_different_benchmark_and_unknown_runs(tmp_path, trackin
         resume_config("abc", None, ["size_max=3000"])
     with pytest.raises(ConfigError, match=r"dataset.dimension: '5' -> 'None'"):
         resume_config("abc", "quick", ["dataset.name=hypersphere"])
+
+
+def test_cli_resume_errors_are_one_line(tracking_uri):
+    from typer.testing import CliRunner
+
+    from suite.cli import app
+
+    result = CliRunner().invoke(app, ["run", "--resume", "nope"])
+    assert result.exit_code == 2 and "error: cannot resume run 'nope': no checkpoint in" in result.output
+    result = CliRunner().invoke(app, ["run", "--resume", "nope", "--no-track"])
+    assert result.exit_code == 2 and "error: --resume continues a tracked run; drop --no-track." in result.output
