@@ -89,7 +89,12 @@ class CheckpointStore:
 
     # -- configuration -------------------------------------------------------------
     def write_config(self, config: dict[str, Any]) -> None:
-        atomic_write(self.folder / "config.json", lambda fh: fh.write(json.dumps(config, indent=1).encode()))
+        text = json.dumps(config, indent=1).encode()
+
+        def write(fh: IO[bytes]) -> None:
+            fh.write(text)
+
+        atomic_write(self.folder / "config.json", write)
 
     def read_config(self) -> dict[str, Any] | None:
         path = self.folder / "config.json"
@@ -126,7 +131,7 @@ class CheckpointStore:
             "unlabelled": state.unlabelled,
             "finished": finished,
         }
-        arrays = {"x": np.asarray(state.x, np.float64), "y": np.asarray(state.y, np.int8),
+        arrays: dict[str, np.ndarray] = {"x": np.asarray(state.x, np.float64), "y": np.asarray(state.y, np.int8),
                   "meta": np.array(json.dumps(meta))}
         atomic_write(self._child(strategy, repeat), _npz(arrays))
 

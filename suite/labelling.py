@@ -25,12 +25,13 @@ __all__ = ["build_user_oracle", "labelling", "prepare_dataset"]
 
 def build_user_oracle(config: OracleConfig, space: Space) -> Oracle:
     """The command or Python oracle an ``oracle`` section describes."""
-    common = {"labels": config.labels, "retries": config.retries, "on_failure": config.on_failure}
     if config.command not in (None, "", []):
         assert config.command is not None
-        return CommandOracle(space, config.command, timeout=config.timeout, shell=config.shell, **common)
+        return CommandOracle(space, config.command, labels=config.labels, retries=config.retries,
+                             on_failure=config.on_failure, timeout=config.timeout, shell=config.shell)
     assert config.function is not None
-    return CallableOracle(space, config.function, **common)
+    return CallableOracle(space, config.function, labels=config.labels, retries=config.retries,
+                          on_failure=config.on_failure)
 
 
 def prepare_dataset(config: BenchmarkConfig, dataset: Dataset | None = None) -> Dataset:

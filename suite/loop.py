@@ -185,5 +185,5 @@ def run_loop(
         select_seconds, label_seconds = t1 - t0, t2 - t1
         iteration += 1
         if on_batch is not None:
-            on_batch(LoopState(iteration, x_phys[:n], y_buf[:n], rng.bit_generator.state, list(records),
+            on_batch(LoopState(iteration, x_phys[:n], y_buf[:n], dict(rng.bit_generator.state), list(records),
                                select_seconds, label_seconds, pool.get_state(), unlabelled))

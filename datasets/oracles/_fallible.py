@@ -15,7 +15,7 @@ import math
 from abc import abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
@@ -30,7 +30,7 @@ DEFAULT_CODING: Mapping[str, int] = {"0": 0, "1": 1}
 OnFailure = Literal["fail", "exclude"]
 
 
-def check_coding(coding: Mapping[object, int] | None) -> dict[str, int]:
+def check_coding(coding: Mapping[Any, int] | None) -> dict[str, int]:
     """Validate a label coding ``raw value -> 0 | 1`` (keys compared as stripped text).
 
     Raises
@@ -101,7 +101,7 @@ def decode(values: Sequence[object], coding: Mapping[str, int]) -> tuple[np.ndar
     return y, ok, problems
 
 
-def _rows(rows: Sequence[int], limit: int = 20) -> str:
+def _rows(rows: Sequence[int] | np.ndarray, limit: int = 20) -> str:
     rows = [int(r) for r in rows]
     more = f" and {len(rows) - limit} more" if len(rows) > limit else ""
     return f"{rows[:limit]}{more}"

@@ -29,6 +29,7 @@ import subprocess
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -130,7 +131,7 @@ class CommandOracle(FallibleOracle):
         space: Space,
         command: Sequence[str] | str,
         *,
-        labels: Mapping[object, int] | None = None,
+        labels: Mapping[Any, int] | None = None,
         timeout: float | None = None,
         retries: int = 0,
         on_failure: OnFailure = "fail",

@@ -75,7 +75,7 @@ class CallableOracle(FallibleOracle):
         space: Space,
         target: str,
         *,
-        labels: Mapping[object, int] | None = None,
+        labels: Mapping[Any, int] | None = None,
         retries: int = 0,
         on_failure: OnFailure = "fail",
         kwargs: Mapping[str, Any] | None = None,
