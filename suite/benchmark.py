@@ -5,24 +5,33 @@ strategy starts from that set, is scored on that test set, and its forest gets t
 same ``random_state``, so all strategies share their first model exactly. For a
 finite pool, the initial and test sets are disjoint table rows drawn with the
 repeat's seed, and every strategy gets a fresh pool over the same remaining rows.
+same ``random_state``, so all strategies share their first model exactly.
+
+With a tracker, every labelled batch is checkpointed (:mod:`suite.checkpoint`) and
+labels go through a persisted cache, so a run interrupted at any moment resumes
+(:mod:`suite.resume`) with the same final metrics and without paying twice for a label.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 
 import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
+from datasets.oracles import Oracle
 from datasets.pools import Pool
-from datasets.registry import Dataset, build_dataset
+from datasets.registry import Dataset
 from strategies.registry import get_strategy, make_learner, make_selector
+from suite.checkpoint import CheckpointStore
 from suite.config import BenchmarkConfig
 from suite.gain import Gain, compute_gain, summarize_gains
-from suite.loop import LabelledSet, StepRecord, run_loop
+from suite.interrupt import BenchmarkInterrupted, StopFlag, graceful_sigint
+from suite.labelling import labelling, prepare_dataset
+from suite.loop import LabelledSet, LoopState, StepRecord, run_loop
 from suite.seeding import repeat_seed, stream
 from suite.tracking import Tracker
 
@@ -88,7 +97,7 @@ def run_benchmark(
     dataset : Dataset, optional
         An already built dataset (default: built from ``config.dataset``).
     """
-    dataset = dataset or build_dataset(config.dataset.name, **config.dataset.options())
+    dataset = prepare_dataset(config, dataset)
     repeats = list(range(config.repeats)) if repeats is None else list(repeats)
     bad = [r for r in repeats if not 0 <= r < config.repeats]
     if bad:
@@ -99,14 +108,34 @@ def run_benchmark(
         return _run(config, dataset, repeats, None, progress)
     parent = tracker.start_parent(dataset)
     try:
-        result = _run(config, dataset, repeats, tracker, progress)
+        store = _open_store(config, parent)
+        with graceful_sigint() as stop:
+            result = _run(config, dataset, repeats, tracker, progress, store, stop)
         result.parent_run_id = parent
         tracker.log_result(result)
+        if store is not None:
+            tracker.client.log_artifacts(parent, str(store.folder), "checkpoints")
     except BaseException:
         tracker.end_parent("KILLED" if _interrupted() else "FAILED")
         raise
     tracker.end_parent("FINISHED")
     return result
+
+
+def _open_store(config: BenchmarkConfig, parent: str) -> CheckpointStore | None:
+    """The run's checkpoint folder (its config saved on first use); None if disabled."""
+    if not config.checkpoint.enabled:
+        return None
+    store = CheckpointStore.for_run(parent, config.checkpoint.dir)
+    if store.read_config() is None:
+        store.write_config(config.model_dump(mode="json"))
+    return store
+
+
+def _label_known(oracle: Oracle, x: np.ndarray) -> LabelledSet:
+    """Label ``x``, dropping the points a user's oracle left unlabelled."""
+    y, ok = oracle.label_partial(x)
+    return LabelledSet(x[ok], y[ok]) if not ok.all() else LabelledSet(x, y)
 
 
 def _interrupted() -> bool:
@@ -129,10 +158,9 @@ def _repeat_data(
     oracle = dataset.oracle
     if oracle is None:  # unreachable: a Dataset has an oracle or a table source
         raise ValueError(f"dataset {dataset.name!r} has neither an oracle nor a table.")
-    x0 = dataset.space.sample(config.size_initial, stream(config.seed, repeat, "initial"))
-    initial = LabelledSet(x0, oracle.label(x0))
-    x_test = dataset.space.sample(config.size_test, stream(config.seed, repeat, "test"))
-    return initial, x_test, oracle.label(x_test), dataset.new_pool
+    initial = _label_known(oracle, dataset.space.sample(config.size_initial, stream(config.seed, repeat, "initial")))
+    test = _label_known(oracle, dataset.space.sample(config.size_test, stream(config.seed, repeat, "test")))
+    return initial, test.x, test.y, dataset.new_pool
 
 
 def _iterations(config: BenchmarkConfig, dataset: Dataset) -> int:
@@ -148,11 +176,31 @@ def _run(
     repeats: list[int],
     tracker: Tracker | None,
     progress: bool,
+    store: CheckpointStore | None = None,
+    stop: StopFlag | None = None,
+) -> BenchmarkResult:
+    with labelling(config, dataset, store) as labelled:
+        return _run_labelled(config, labelled, repeats, tracker, progress, store, stop)
+
+
+def _run_labelled(
+    config: BenchmarkConfig,
+    dataset: Dataset,
+    repeats: list[int],
+    tracker: Tracker | None,
+    progress: bool,
+    store: CheckpointStore | None,
+    stop: StopFlag | None,
 ) -> BenchmarkResult:
     specs = [get_strategy(name) for name in config.strategies]
     frames: list[pd.DataFrame] = []
     total = len(repeats) * len(specs) * _iterations(config, dataset)
     bar = tqdm(total=total, disable=not progress, unit="fit")
+
+    def check_stop() -> None:
+        if stop is not None and stop.requested and store is not None and tracker is not None:
+            raise BenchmarkInterrupted(str(tracker.parent_run_id), str(store.folder.parent))
+
     try:
         for repeat in repeats:
             seed = repeat_seed(config.seed, repeat)
@@ -169,30 +217,52 @@ def _run(
                     if tracker and run_id:
                         tracker.log_step(run_id, record)
 
+                saved = store.load(spec.name, repeat) if store is not None else None
+                last: list[LoopState] = [saved[0]] if saved else []
+
+                def on_batch(
+                    state: LoopState, name: str = spec.name, last: list[LoopState] = last, repeat: int = repeat
+                ) -> None:
+                    if store is not None:
+                        store.save(name, repeat, state)
+                    last[:] = [state]
+                    check_stop()
+
                 try:
-                    records = run_loop(
-                        pool=new_pool(),
-                        make_learner=partial(
-                            make_learner, spec.learner, config.forest.model_dump(), random_state=learner_seed
-                        ),
-                        selector=make_selector(spec.selector, config.selection.model_dump()),
-                        initial=initial,
-                        test_x=x_test_norm,
-                        test_y=y_test,
-                        size_sample=config.size_sample,
-                        size_select=config.size_select,
-                        size_max=config.size_max,
-                        rng=stream(config.seed, repeat, f"strategy:{spec.name}"),
-                        on_step=on_step,
-                        last_batch=config.last_batch,
-                    )
+                    if saved and saved[1]:  # this loop finished before the interruption
+                        records = saved[0].records
+                        bar.update(len(records))
+                    else:
+                        if saved:
+                            bar.update(len(saved[0].records))
+                        records = run_loop(
+                            pool=new_pool(),
+                            make_learner=partial(
+                                make_learner, spec.learner, config.forest.model_dump(), random_state=learner_seed
+                            ),
+                            selector=make_selector(spec.selector, config.selection.model_dump()),
+                            initial=initial,
+                            test_x=x_test_norm,
+                            test_y=y_test,
+                            size_sample=config.size_sample,
+                            size_select=config.size_select,
+                            size_max=config.size_max,
+                            rng=stream(config.seed, repeat, f"strategy:{spec.name}"),
+                            on_step=on_step,
+                            last_batch=config.last_batch,
+                            start=saved[0] if saved else None,
+                            on_batch=on_batch,
+                        )
+                        if store is not None and last:
+                            store.save(spec.name, repeat, replace(last[0], records=records), finished=True)
                 except BaseException:
                     if tracker and run_id:
-                        tracker.end_child(run_id, "FAILED")
+                        tracker.end_child(run_id, "KILLED" if _interrupted() else "FAILED")
                     raise
                 frames.append(_records_frame(spec.name, repeat, records))
                 if tracker and run_id:
                     tracker.end_child(run_id, "FINISHED")
+                check_stop()
     finally:
         bar.close()
     curves = pd.concat(frames, ignore_index=True)

@@ -14,14 +14,18 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError, field_validator, model_validator
 
 from datasets.registry import DATASETS
+from datasets.space import Space
 from datasets.tables import TableMapping
 from strategies.registry import STRATEGIES
 from suite.errors import ConfigError
 
 __all__ = [
     "BenchmarkConfig",
+    "CheckpointConfig",
     "DatasetConfig",
     "ForestConfig",
+    "LabellingConfig",
+    "OracleConfig",
     "SelectionConfig",
     "apply_overrides",
     "list_profiles",
@@ -84,6 +88,90 @@ class SelectionConfig(_Strict):
     random_fraction: float = Field(default=0.0, ge=0.0, le=1.0)
 
 
+class SpaceConfig(_Strict):
+    """A parameter box for a user's oracle: names, bounds and optional units."""
+
+    names: list[str] = Field(min_length=1)
+    lower: list[float]
+    upper: list[float]
+    units: list[str] | None = None
+
+    @model_validator(mode="after")
+    def _valid_box(self) -> SpaceConfig:
+        self.build()
+        return self
+
+    def build(self) -> Space:
+        """The :class:`~datasets.space.Space` (raises ``ValueError`` naming bad bounds)."""
+        return Space(self.names, self.lower, self.upper, self.units)
+
+
+class OracleConfig(_Strict):
+    """A user's labeller replacing the dataset's oracle (see :mod:`datasets.oracles.external`).
+
+    Exactly one of ``command`` (a program, argument list with ``{input}`` /
+    ``{output}`` placeholders) or ``function`` (``package.module:function``).
+    Points come from ``space`` if given, else from the dataset's parameter box.
+    """
+
+    command: list[str] | str | None = None
+    function: str | None = None
+    shell: bool = False
+    labels: dict[str, int] = Field(default_factory=lambda: {"0": 0, "1": 1})
+    timeout: float | None = Field(default=None, gt=0)
+    retries: int = Field(default=0, ge=0)
+    on_failure: Literal["fail", "exclude"] = "fail"
+    space: SpaceConfig | None = None
+
+    @field_validator("labels", mode="before")
+    @classmethod
+    def _text_keys(cls, value: Any) -> Any:
+        return {str(k).strip(): v for k, v in value.items()} if isinstance(value, dict) else value
+
+    @field_validator("labels")
+    @classmethod
+    def _coding(cls, value: dict[str, int]) -> dict[str, int]:
+        from datasets.oracles._fallible import check_coding
+
+        return check_coding(value)
+
+    @model_validator(mode="after")
+    def _one_labeller(self) -> OracleConfig:
+        given = [k for k in ("command", "function") if getattr(self, k) not in (None, "", [])]
+        if len(given) != 1:
+            raise ValueError(
+                "oracle needs exactly one of command (a program and its arguments) or function "
+                f"('package.module:function'), but got {given or 'neither'}"
+            )
+        if self.function is not None:
+            from datasets.oracles.python import _TARGET
+
+            if not _TARGET.match(self.function):
+                raise ValueError(f"oracle.function must look like 'package.module:function', but got {self.function!r}")
+        if self.shell and not isinstance(self.command, str):
+            raise ValueError("oracle.shell=true needs command as one string for the shell, but got a list")
+        return self
+
+
+class LabellingConfig(_Strict):
+    """How batches are labelled: worker processes or a Dask cluster, and the label cache."""
+
+    workers: PositiveInt = 1
+    scheduler: str | None = None
+    chunk_size: PositiveInt | None = None
+    cache: bool = True
+
+
+class CheckpointConfig(_Strict):
+    """Checkpoints after every labelled batch, in ``dir/<parent run id>/``.
+
+    ``dir`` defaults to ``$ALSUITE_CHECKPOINT_DIR`` or ``./alsuite-checkpoints``.
+    """
+
+    enabled: bool = True
+    dir: str | None = None
+
+
 class BenchmarkConfig(_Strict):
     """One benchmark: strategies x repeats on one dataset with one set of loop sizes.
 
@@ -109,6 +197,9 @@ class BenchmarkConfig(_Strict):
     selection: SelectionConfig = SelectionConfig()
     last_batch: Literal["rest", "stop"] = "rest"
     """Finite pools: when fewer rows remain than ``size_select``, label the rest or stop."""
+    oracle: OracleConfig | None = None
+    labelling: LabellingConfig = LabellingConfig()
+    checkpoint: CheckpointConfig = CheckpointConfig()
 
     @field_validator("strategies", mode="before")
     @classmethod
@@ -133,6 +224,12 @@ class BenchmarkConfig(_Strict):
             raise ValueError(
                 f"size_select must be at most size_sample ({self.size_sample}), "
                 f"but got size_select={self.size_select}"
+            )
+        parallel = self.labelling.workers > 1 or self.labelling.scheduler
+        if parallel and self.oracle is None:
+            raise ValueError(
+                "parallel labelling (labelling.workers > 1 or labelling.scheduler) applies to a user's "
+                "oracle; add an oracle section (command or function) or set labelling.workers=1"
             )
         if self.size_initial >= self.size_max:
             raise ValueError(

@@ -2,7 +2,10 @@
 
 fit -> score on the test set -> report the step -> draw candidates -> select ->
 label -> append, until ``size_max`` labels or, for a finite pool, until the pool
-is empty. Buffers are preallocated, so no array grows inside the loop.
+is empty. Buffers are preallocated, so no array grows inside the loop. After every
+labelled batch (before the next fit) the loop hands a :class:`LoopState` to
+``on_batch`` (the checkpoint), and a loop started from such a state continues
+exactly as the uninterrupted one would have.
 """
 
 from __future__ import annotations
@@ -10,16 +13,18 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
+from datasets.oracles import OracleError
 from datasets.pools import Pool
 from strategies.learners import Learner
 from strategies.selectors import Selector
 from strategies.selectors.uncertainty import committee_uncertainty
 from suite.metrics import score
 
-__all__ = ["LabelledSet", "StepRecord", "pool_depletion", "run_loop"]
+__all__ = ["LabelledSet", "LoopState", "StepRecord", "pool_depletion", "run_loop"]
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,7 @@ class StepRecord:
     label_seconds: float
     oracle_calls: int
     pool: dict[str, float] = field(default_factory=dict)
+    unlabelled: int = 0
 
     def metrics(self) -> dict[str, float]:
         """All values logged at this step, by their MLflow metric names."""
@@ -60,6 +66,7 @@ class StepRecord:
             "select_seconds": self.select_seconds,
             "label_seconds": self.label_seconds,
             "oracle_calls": float(self.oracle_calls),
+            "unlabelled": float(self.unlabelled),
             **self.pool,
         }
 
@@ -79,6 +86,26 @@ def pool_depletion(pool: Pool, learner: Learner) -> dict[str, float]:
     return {"pool_remaining": float(len(unused)), "pool_uncertain_share": float(np.mean(uncertainty >= 0.5))}
 
 
+@dataclass(frozen=True)
+class LoopState:
+    """Everything needed to continue a loop after its ``iteration``-th labelled batch.
+
+    ``x`` (physical units) and ``y`` are the labelled set so far; ``rng_state`` is
+    the generator's ``bit_generator.state`` after that batch was drawn and selected;
+    ``records`` are the steps already measured (the next fit is ``iteration``).
+    """
+
+    iteration: int
+    x: np.ndarray
+    y: np.ndarray
+    rng_state: dict[str, Any]
+    records: list[StepRecord]
+    select_seconds: float
+    label_seconds: float
+    pool_state: dict[str, Any]
+    unlabelled: int
+
+
 def run_loop(
     *,
     pool: Pool,
@@ -93,12 +120,18 @@ def run_loop(
     rng: np.random.Generator,
     on_step: Callable[[StepRecord], None] | None = None,
     last_batch: str = "rest",
+    start: LoopState | None = None,
+    on_batch: Callable[[LoopState], None] | None = None,
 ) -> list[StepRecord]:
     """Run the loop from ``initial`` until ``size_max`` points are labelled or the pool is empty.
 
     ``test_x`` is normalised as the learner sees it. Each iteration trains a fresh
     learner from ``make_learner()`` on everything labelled so far. The label times
     cover the oracle calls of the batch that *led to* this step (0 for the first).
+    ``start`` resumes from a saved :class:`LoopState` (``rng`` and ``pool`` are set
+    to its state; ``on_step`` only sees the new steps); ``on_batch`` receives the
+    state after every labelled batch. Points the pool returns unlabelled are
+    dropped and counted in ``StepRecord.unlabelled``.
 
     For a finite pool, each step also records :func:`pool_depletion` (its time is
     part of ``score_seconds``); when fewer rows remain than ``size_select``,
@@ -112,18 +145,28 @@ def run_loop(
     """
     if last_batch not in ("rest", "stop"):
         raise ValueError(f"last_batch must be 'rest' or 'stop', but got last_batch={last_batch!r}.")
-    n = len(initial.y)
+    n = n_initial = len(initial.y)
     if n >= size_max:
         raise ValueError(f"the initial set ({n} points) must be smaller than size_max={size_max}.")
     left = pool.remaining()
     capacity = size_max if left is None else min(size_max, n + left)
-    x_norm = np.empty((capacity, pool.space.dimension), dtype=np.float32)
+    dimension = pool.space.dimension
+    x_phys = np.empty((capacity, dimension), dtype=np.float64)
+    x_norm = np.empty((capacity, dimension), dtype=np.float32)
     y_buf = np.empty(capacity, dtype=np.int8)
-    x_norm[:n] = pool.normalize(initial.x)
-    y_buf[:n] = initial.y
     records: list[StepRecord] = []
     select_seconds = label_seconds = 0.0
-    iteration = 0
+    iteration = unlabelled = 0
+    x_start, y_start = initial.x, initial.y
+    if start is not None:
+        x_start, y_start, n = start.x, start.y, len(start.y)
+        iteration, unlabelled = start.iteration, start.unlabelled
+        records, select_seconds, label_seconds = list(start.records), start.select_seconds, start.label_seconds
+        rng.bit_generator.state = start.rng_state
+        pool.set_state(start.pool_state)
+    x_phys[:n] = x_start
+    x_norm[:n] = pool.normalize(x_start)
+    y_buf[:n] = y_start
     while True:
         t0 = time.perf_counter()
         learner = make_learner().fit(x_norm[:n], y_buf[:n])
@@ -139,8 +182,9 @@ def run_loop(
             score_seconds=t2 - t1,
             select_seconds=select_seconds,
             label_seconds=label_seconds,
-            oracle_calls=len(initial.y) + pool.oracle_calls,
+            oracle_calls=n_initial + pool.oracle_calls,
             pool=depletion,
+            unlabelled=unlabelled,
         )
         records.append(record)
         if on_step is not None:
@@ -158,10 +202,22 @@ def run_loop(
         if len(chosen) == 0:
             return records
         t1 = time.perf_counter()
-        y_new = pool.acquire(candidates, chosen)
+        y_new, ok = pool.acquire_partial(candidates, chosen)
         t2 = time.perf_counter()
-        x_norm[n : n + len(chosen)] = candidates_norm[chosen]
-        y_buf[n : n + len(chosen)] = y_new
-        n += len(chosen)
+        keep = np.asarray(chosen)[ok]
+        if len(keep) == 0:
+            raise OracleError(
+                f"no point of the batch of iteration {iteration} ({len(chosen)} points) got a label; "
+                "the oracle fails everywhere, check it (its messages are in the log above)."
+            )
+        m = len(keep)
+        x_phys[n : n + m] = candidates.x[keep]
+        x_norm[n : n + m] = candidates_norm[keep]
+        y_buf[n : n + m] = y_new[ok]
+        n += m
+        unlabelled += len(chosen) - m
         select_seconds, label_seconds = t1 - t0, t2 - t1
         iteration += 1
+        if on_batch is not None:
+            on_batch(LoopState(iteration, x_phys[:n], y_buf[:n], dict(rng.bit_generator.state), list(records),
+                               select_seconds, label_seconds, pool.get_state(), unlabelled))

@@ -35,7 +35,8 @@ def susyai_oracle(susyai_file: Path):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def tracking_uri(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    """A fresh SQLite MLflow store per test, with no inherited run or experiment."""
+    """A fresh SQLite MLflow store (and checkpoint folder) per test, with no inherited run or experiment."""
+    monkeypatch.setenv("ALSUITE_CHECKPOINT_DIR", str(tmp_path / "checkpoints"))
     for var in ("MLFLOW_RUN_ID", "MLFLOW_EXPERIMENT_ID", "MLFLOW_EXPERIMENT_NAME"):
         monkeypatch.delenv(var, raising=False)
     uri = f"sqlite:///{tmp_path / 'mlflow.db'}"

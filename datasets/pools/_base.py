@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -33,9 +34,11 @@ class Pool(ABC):
     Contract: :meth:`candidates` returns at most ``n`` candidates (physical units)
     drawn with the generator; :meth:`acquire` returns the labels in {0, 1} (int8) of
     the candidates at positions ``chosen``, in that order, and counts every label it
-    pays for in :attr:`oracle_calls`. :meth:`normalize` scales points as the learner
-    sees them. A finite pool also reports :meth:`remaining` rows and the
-    :meth:`unused` ones; an acquired row is never offered again.
+    pays for in :attr:`oracle_calls`; :meth:`acquire_partial` also says which of them
+    got a label (a user's oracle may exclude failed points). :meth:`normalize` scales
+    points as the learner sees them. A finite pool also reports :meth:`remaining`
+    rows and the :meth:`unused` ones; an acquired row is never offered again.
+    :meth:`get_state` / :meth:`set_state` carry what a checkpoint must restore.
     """
 
     kind: str
@@ -61,3 +64,16 @@ class Pool(ABC):
     @abstractmethod
     def acquire(self, candidates: Candidates, chosen: np.ndarray) -> np.ndarray:
         """Labels of ``candidates`` at positions ``chosen``, shape ``(len(chosen),)``, int8."""
+
+    def acquire_partial(self, candidates: Candidates, chosen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Labels and a mask of the chosen points that got one (default: all of them)."""
+        y = self.acquire(candidates, chosen)
+        return y, np.ones(len(y), dtype=bool)
+
+    def get_state(self) -> dict[str, Any]:
+        """What a checkpoint saves to resume this pool."""
+        return {"oracle_calls": int(self.oracle_calls)}
+
+    def set_state(self, state: dict[str, Any]) -> None:
+        """Restore :meth:`get_state`'s result into a fresh pool."""
+        self.oracle_calls = int(state["oracle_calls"])

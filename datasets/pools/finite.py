@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -152,3 +153,21 @@ class FinitePool(Pool):
         self._batches.append(ids)
         self.oracle_calls += len(ids)
         return self._y[ids].astype(np.int8)
+
+    def get_state(self) -> dict[str, Any]:
+        """The acquired row ids, batch by batch (JSON-serialisable), and the label count."""
+        return {"oracle_calls": int(self.oracle_calls), "batches": [b.tolist() for b in self._batches]}
+
+    def set_state(self, state: dict[str, Any]) -> None:
+        """Mark the saved batches as acquired in a fresh pool built on the same rows."""
+        if self._batches:
+            raise ValueError("set_state needs a fresh pool; this one has already acquired rows.")
+        for batch in state["batches"]:
+            ids = np.asarray(batch, dtype=np.int64)
+            positions = np.searchsorted(self.rows, ids)
+            if len(ids) and (positions.max() >= len(self.rows) or np.any(self.rows[positions] != ids)):
+                raise ValueError("the saved pool state names rows outside this pool; was the table changed?")
+            self._used[positions] = True
+            self._left -= len(ids)
+            self._batches.append(ids)
+        self.oracle_calls = int(state["oracle_calls"])

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from datasets.oracles import Oracle
+from datasets.oracles import Labels, Oracle
 from datasets.pools._base import Candidates, Pool
 
 __all__ = ["InfinitePool"]
 
 
 class InfinitePool(Pool):
-    """Candidates drawn uniformly from ``oracle.space`` each iteration; never runs dry."""
+    """Candidates drawn uniformly from ``oracle.space`` each iteration; never runs dry.
+
+    ``oracle_calls`` counts every point sent for labelling, also those that came
+    back unlabelled (a user's oracle with ``on_failure="exclude"``).
+    """
 
     kind = "infinite"
 
@@ -35,3 +39,8 @@ class InfinitePool(Pool):
 
     def acquire(self, candidates: Candidates, chosen: np.ndarray) -> np.ndarray:
         return self.label(candidates.x[chosen])
+
+    def acquire_partial(self, candidates: Candidates, chosen: np.ndarray) -> Labels:
+        labels = self.oracle.label_partial(candidates.x[chosen])
+        self.oracle_calls += len(labels.y)
+        return labels

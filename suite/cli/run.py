@@ -12,7 +12,9 @@ __all__ = ["run_command"]
 
 
 def run_command(
-    source: Annotated[str, typer.Argument(help="Profile name (see `alsuite list`) or YAML file.")] = "quick",
+    source: Annotated[
+        str | None, typer.Argument(help="Profile name (see `alsuite list`) or YAML file (default: quick).")
+    ] = None,
     overrides: Annotated[
         list[str] | None,
         typer.Option("--set", "-s", help="Override a setting: key=value (dotted keys, e.g. forest.n_estimators=20). "
@@ -27,24 +29,43 @@ def run_command(
     ] = None,
     no_track: Annotated[bool, typer.Option("--no-track", help="Do not log to MLflow.")] = False,
     progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
+    resume: Annotated[
+        str | None, typer.Option("--resume", help="Continue the interrupted benchmark with this parent run id "
+                                 "(its saved configuration is used; an empty value starts a new run).")
+    ] = None,
 ) -> None:
     """Run a benchmark: every strategy on every repeat, logged to MLflow."""
     from datasets.registry import DATASETS
     from suite.benchmark import run_benchmark
     from suite.config import load_config
+    from suite.interrupt import BenchmarkInterrupted
     from suite.reports import format_summary
+    from suite.resume import ResumingTracker, resume_config
     from suite.tracking import Tracker
 
+    resume = (resume or "").strip() or None
     with user_errors():
-        config = load_config(source, [o for o in overrides or [] if o.partition("=")[2].strip()])
-        tracker = None if no_track else Tracker(config, tracking_uri=tracking_uri)
+        given = [o for o in overrides or [] if o.partition("=")[2].strip()]
+        if resume and no_track:
+            raise ValueError("--resume continues a tracked run; drop --no-track.")
+        if resume:
+            config = resume_config(resume, source, given)
+            tracker: Tracker | None = ResumingTracker(config, resume, tracking_uri=tracking_uri)
+        else:
+            config = load_config(source, given)
+            tracker = None if no_track else Tracker(config, tracking_uri=tracking_uri)
         typer.echo(
             f"alsuite: {config.name} on {config.dataset.name}: {', '.join(config.strategies)}; "
             f"{config.size_initial} -> {config.size_max} labels in steps of {config.size_select}"
             f"{' or until the pool is empty' if DATASETS[config.dataset.name].pool == 'finite' else ''}, "
             f"{config.repeats} repeats"
         )
-        result = run_benchmark(config, tracker=tracker, repeats=repeat, progress=progress)
+        try:
+            result = run_benchmark(config, tracker=tracker, repeats=repeat, progress=progress)
+        except BenchmarkInterrupted as stop:
+            extra = "" if config.checkpoint.dir is None else f" --set checkpoint.dir={config.checkpoint.dir}"
+            typer.echo(f"alsuite: {stop}. Resume with: {stop.resume_command()}{extra}", err=True)
+            raise typer.Exit(code=130) from None
     typer.echo(format_summary(result))
     if tracker is not None:
         typer.echo(f"MLflow parent run {result.parent_run_id} at {tracker.client.tracking_uri}; "

@@ -104,3 +104,26 @@ def test_split_is_disjoint_seeded_and_checked():
     assert np.all(np.diff(a.pool) > 0)
     with pytest.raises(ValueError, match=r"the table has 100 rows, too few for size_initial=10 \+ size_test=90 \+ a pool of at least 5 \(size_select\) rows = 105"):
         split_rows(100, 10, 90, np.random.default_rng(0), min_pool=5)
+
+
+def test_a_resumed_finite_loop_equals_the_uninterrupted_one():
+    pool, x, y = _pool(30, rows=np.arange(3, 30))
+    full = _loop(pool, x, y, [0, 1, 2], size_select=4)
+    states = []
+    first, x1, y1 = _pool(30, rows=np.arange(3, 30))
+    run_loop(pool=first, make_learner=lambda: ForestLearner(n_estimators=3, n_jobs=1, random_state=0),
+             selector=UncertaintySelector(), initial=LabelledSet(x1[[0, 1, 2]], y1[[0, 1, 2]]),
+             test_x=first.normalize(x1), test_y=y1, size_sample=100, size_select=4, size_max=1000,
+             rng=np.random.default_rng(0), on_batch=states.append)
+    saved = states[2]  # as if killed after the third labelled batch
+    assert saved.pool_state["batches"] == [b.tolist() for b in first._batches[:3]]
+    fresh, _, _ = _pool(30, rows=np.arange(3, 30))
+    resumed = run_loop(pool=fresh, make_learner=lambda: ForestLearner(n_estimators=3, n_jobs=1, random_state=0),
+                       selector=UncertaintySelector(), initial=LabelledSet(x1[[0, 1, 2]], y1[[0, 1, 2]]),
+                       test_x=fresh.normalize(x1), test_y=y1, size_sample=100, size_select=4, size_max=1000,
+                       rng=np.random.default_rng(0), start=saved)
+    assert [r.step for r in resumed] == [r.step for r in full] == [3, 7, 11, 15, 19, 23, 27, 30]
+    assert [r.scores for r in resumed] == [r.scores for r in full]
+    assert fresh.acquired.tolist() == pool.acquired.tolist() and fresh.remaining() == 0
+    with pytest.raises(ValueError, match="needs a fresh pool"):
+        fresh.set_state(saved.pool_state)
