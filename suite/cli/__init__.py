@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from suite.cli.list import list_command
+from suite.cli.report import report_command
 from suite.cli.run import run_command
 
 __all__ = ["app", "main"]
@@ -18,6 +19,7 @@ app = typer.Typer(
 )
 app.command("run")(run_command)
 app.command("list")(list_command)
+app.command("report")(report_command)
 
 
 def main() -> None:
