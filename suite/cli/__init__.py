@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from suite.cli.bench import bench_command
 from suite.cli.list import list_command
 from suite.cli.report import report_command
 from suite.cli.run import run_command
@@ -20,6 +21,7 @@ app = typer.Typer(
 app.command("run")(run_command)
 app.command("list")(list_command)
 app.command("report")(report_command)
+app.command("bench")(bench_command)
 
 
 def main() -> None:

@@ -25,6 +25,8 @@ def run_command(
         str | None, typer.Option("--tracking-uri", help="MLflow tracking URI (default: MLFLOW_TRACKING_URI or ./mlflow.db).")
     ] = None,
     no_track: Annotated[bool, typer.Option("--no-track", help="Do not log to MLflow.")] = False,
+    scale_sizes: Annotated[bool, typer.Option(
+        "--scale-sizes", help="Scale the loop sizes by (free parameters / 19)^2, as the paper's companion code did.")] = False,
     progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
 ) -> None:
     """Run a benchmark: every strategy on every repeat, logged to MLflow."""
@@ -35,6 +37,10 @@ def run_command(
 
     with user_errors():
         config = load_config(source, [o for o in overrides or [] if o.partition("=")[2].strip()])
+        if scale_sizes:
+            from suite.dimensionality import scale_loop_sizes
+
+            config = scale_loop_sizes(config)
         tracker = None if no_track else Tracker(config, tracking_uri=tracking_uri)
         typer.echo(
             f"alsuite: {config.name} on {config.dataset.name}: {', '.join(config.strategies)}; "
