@@ -61,6 +61,7 @@ def test_bench_command_writes_json_with_consistent_shares(tmp_path):
 
     out = tmp_path / "bench.json"
     result = runner.invoke(app, ["bench", "demo-hypersphere", "--set", "size_max=400", "--set", "size_test=2000",
+                                 "--set", "size_sample=1000", "--set", "forest.n_estimators=5",
                                  "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert "oracle: skipped" in result.output and "harness overhead" in result.output
@@ -80,6 +81,9 @@ def test_bench_command_writes_json_with_consistent_shares(tmp_path):
 
 def test_run_scale_sizes_shrinks_the_loop_with_the_free_dimension():
     result = runner.invoke(app, ["run", "demo-hypersphere", "--no-track", "--no-progress", "--scale-sizes",
-                                 "--set", "dataset.dimension=19", "--set", "repeats=1", "--set", "size_test=500"])
+                                 "--set", "dataset.dimension=19", "--set", "repeats=1", "--set", "size_test=500",
+                                 "--set", "size_max=300"])
     assert result.exit_code == 0, result.output  # 19 of 19 free: sizes unchanged
-    assert "200 -> 2000 labels in steps of 100" in result.output
+    assert "200 -> 300 labels in steps of 100" in result.output
+    halved = runner.invoke(app, ["run", "demo-hypersphere", "--no-track", "--scale-sizes", "--set", "dataset.fixed_sectors=ew"])
+    assert halved.exit_code == 2 and "dataset 'hypersphere' does not take ['fixed_sectors']" in halved.output
