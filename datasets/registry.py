@@ -58,10 +58,15 @@ class DatasetInfo:
     pool: str = "infinite"
 
 
-def _susyai(path: str | None = None) -> Dataset:
+def _susyai(path: str | None = None, fixed_sectors: list[str] | None = None) -> Dataset:
     from datasets.oracles.susyai import SusyAIOracle
 
-    return Dataset("susyai", SusyAIOracle(path), surrogate=True)
+    oracle: Oracle = SusyAIOracle(path)
+    if fixed_sectors:
+        from datasets.sectors import FixedSectorOracle
+
+        oracle = FixedSectorOracle(oracle, fixed_sectors)
+    return Dataset("susyai", oracle, surrogate=True)
 
 
 def _hypersphere(dimension: int = 19, fraction: float = 0.5) -> Dataset:
@@ -111,8 +116,9 @@ DATASETS: Mapping[str, DatasetInfo] = MappingProxyType(
     {
         "susyai": DatasetInfo(
             _susyai,
-            ("path",),
-            "19-D pMSSM box (uniform prior) labelled by the SUSY-AI network (paper III.A.2)",
+            ("path", "fixed_sectors"),
+            "19-D pMSSM box (uniform prior) labelled by the SUSY-AI network (paper III.A.2); "
+            "fixed_sectors fixes whole sectors to defaults",
         ),
         "hypersphere": DatasetInfo(
             _hypersphere,

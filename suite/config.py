@@ -48,6 +48,23 @@ class DatasetConfig(_Strict):
     table: TableMapping | None = None
     size: PositiveInt | None = None
     seed: int | None = Field(default=None, ge=0)
+    fixed_sectors: list[str] | None = None
+
+    @field_validator("fixed_sectors", mode="before")
+    @classmethod
+    def _split_sectors(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("fixed_sectors")
+    @classmethod
+    def _known_sectors(cls, sectors: list[str] | None) -> list[str] | None:
+        if sectors is not None:
+            from datasets.sectors import free_parameters
+
+            free_parameters(sectors)  # raises naming the unknown or repeated sectors
+        return sectors
 
     @field_validator("name")
     @classmethod
@@ -59,7 +76,10 @@ class DatasetConfig(_Strict):
     @model_validator(mode="after")
     def _options_apply(self) -> DatasetConfig:
         allowed = DATASETS[self.name].options
-        given = [k for k in ("path", "dimension", "fraction", "table", "size", "seed") if getattr(self, k) is not None]
+        given = [
+            k for k in ("path", "dimension", "fraction", "table", "size", "seed", "fixed_sectors")
+            if getattr(self, k) is not None
+        ]
         unknown = [k for k in given if k not in allowed]
         if unknown:
             raise ValueError(f"dataset {self.name!r} does not take {unknown}; it accepts {list(allowed)}")

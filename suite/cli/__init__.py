@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import typer
 
+from suite.cli.bench import bench_command
 from suite.cli.list import list_command
+from suite.cli.report import report_command
 from suite.cli.run import run_command
 
 __all__ = ["app", "main"]
@@ -18,6 +20,8 @@ app = typer.Typer(
 )
 app.command("run")(run_command)
 app.command("list")(list_command)
+app.command("report")(report_command)
+app.command("bench")(bench_command)
 
 
 def main() -> None:

@@ -28,6 +28,8 @@ def run_command(
         typer.Option("--tracking-uri", help="MLflow tracking URI (default: MLFLOW_TRACKING_URI or ./mlflow.db)."),
     ] = None,
     no_track: Annotated[bool, typer.Option("--no-track", help="Do not log to MLflow.")] = False,
+    scale_sizes: Annotated[bool, typer.Option(
+        "--scale-sizes", help="Scale the loop sizes by (free parameters / 19)^2, as the paper's companion code did.")] = False,
     progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
     resume: Annotated[
         str | None, typer.Option("--resume", help="Continue the interrupted benchmark with this parent run id "
@@ -48,11 +50,17 @@ def run_command(
         given = [o for o in overrides or [] if o.partition("=")[2].strip()]
         if resume and no_track:
             raise ValueError("--resume continues a tracked run; drop --no-track.")
+        if resume and scale_sizes:
+            raise ValueError("--scale-sizes is already part of a resumed run's saved settings; drop it.")
         if resume:
             config = resume_config(resume, source, given)
             tracker: Tracker | None = ResumingTracker(config, resume, tracking_uri=tracking_uri)
         else:
             config = load_config(source, given)
+            if scale_sizes:
+                from suite.dimensionality import scale_loop_sizes
+
+                config = scale_loop_sizes(config)
             tracker = None if no_track else Tracker(config, tracking_uri=tracking_uri)
         typer.echo(
             f"alsuite: {config.name} on {config.dataset.name}: {', '.join(config.strategies)}; "

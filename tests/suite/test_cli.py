@@ -40,3 +40,51 @@ def test_run_tracks_and_prints_the_gain_table(tracking_uri):
     runs = mlflow.MlflowClient(tracking_uri).search_runs(
         [mlflow.MlflowClient(tracking_uri).get_experiment_by_name("alsuite").experiment_id])
     assert len(runs) == 3  # parent + 2 children
+
+
+@pytest.mark.mlflow
+def test_report_command_prints_gains_tests_and_break_even(tracking_uri, tmp_path):
+    run = runner.invoke(app, ["run", "demo-hypersphere", "--no-progress", "--set", "repeats=2", "--set", "size_max=500",
+                              "--set", "size_test=2000"])
+    assert run.exit_code == 0, run.output
+    result = runner.invoke(app, ["report", "alsuite", "--out", str(tmp_path / "r")])
+    assert result.exit_code == 0, result.output
+    assert "demo-hypersphere: 1 parent run(s), 2 repeat(s)" in result.output
+    assert "rf-qbc vs rf-random (area_accuracy): p = " in result.output
+    assert "active learning pays above" in result.output
+    assert (tmp_path / "r" / "cost_gain.png").is_file()
+    missing = runner.invoke(app, ["report", "nope"])
+    assert missing.exit_code == 2 and "error: 'nope' is neither a run id nor an experiment" in missing.output
+
+
+def test_bench_command_writes_json_with_consistent_shares(tmp_path):
+    import json
+
+    out = tmp_path / "bench.json"
+    result = runner.invoke(app, ["bench", "demo-hypersphere", "--set", "size_max=400", "--set", "size_test=2000",
+                                 "--set", "size_sample=1000", "--set", "forest.n_estimators=5",
+                                 "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "oracle: skipped" in result.output and "harness overhead" in result.output
+    report = json.loads(out.read_text())
+    prof = report["profiles"]["demo-hypersphere"]
+    assert (prof["first"]["labelled"], prof["last"]["labelled"]) == (200, 300)
+    for which in ("first", "last"):
+        split = prof[which]
+        shares = sum(split[f"{k}_share"] for k in ("fit", "score_test", "score_candidates", "label", "logging"))
+        assert shares == pytest.approx(1.0)
+        core = split["fit_seconds"] + split["predict_test_seconds"] + split["predict_candidates_seconds"] + split["label_seconds"]
+        assert split["harness_seconds"] == pytest.approx(split["iteration_seconds"] - core)
+        assert 0.0 < split["predict_candidates_seconds"] <= split["score_candidates_seconds"]
+    bad = runner.invoke(app, ["bench", "demo-hypersphere", "--oracle-points", "0"])
+    assert bad.exit_code == 2 and "--oracle-points must be at least 1, but got 0" in bad.output
+
+
+def test_run_scale_sizes_shrinks_the_loop_with_the_free_dimension():
+    result = runner.invoke(app, ["run", "demo-hypersphere", "--no-track", "--no-progress", "--scale-sizes",
+                                 "--set", "dataset.dimension=19", "--set", "repeats=1", "--set", "size_test=500",
+                                 "--set", "size_max=300"])
+    assert result.exit_code == 0, result.output  # 19 of 19 free: sizes unchanged
+    assert "200 -> 300 labels in steps of 100" in result.output
+    halved = runner.invoke(app, ["run", "demo-hypersphere", "--no-track", "--scale-sizes", "--set", "dataset.fixed_sectors=ew"])
+    assert halved.exit_code == 2 and "dataset 'hypersphere' does not take ['fixed_sectors']" in halved.output
