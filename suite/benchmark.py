@@ -7,7 +7,7 @@ same ``random_state``, so all strategies share their first model exactly.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -72,6 +72,7 @@ def run_benchmark(
     repeats: Sequence[int] | None = None,
     dataset: Dataset | None = None,
     progress: bool = True,
+    on_step: Callable[[str, int, StepRecord], None] | None = None,
 ) -> BenchmarkResult:
     """Run ``config`` and return its curves and gains; logs to ``tracker`` if given.
 
@@ -82,6 +83,10 @@ def run_benchmark(
         results do not depend on which other repeats run.
     dataset : Dataset, optional
         An already built dataset (default: built from ``config.dataset``).
+    on_step : callable, optional
+        Called as ``on_step(strategy, repeat, record)`` after every fitted model (an
+        Optuna trial reports and prunes from here; an exception raised in it stops
+        the benchmark and propagates).
     """
     dataset = dataset or build_dataset(config.dataset.name, **config.dataset.options())
     repeats = list(range(config.repeats)) if repeats is None else list(repeats)
@@ -89,10 +94,10 @@ def run_benchmark(
     if bad:
         raise ValueError(f"repeat indices must lie in [0, {config.repeats}), but got {bad}.")
     if tracker is None:
-        return _run(config, dataset, repeats, None, progress)
+        return _run(config, dataset, repeats, None, progress, on_step)
     parent = tracker.start_parent(dataset)
     try:
-        result = _run(config, dataset, repeats, tracker, progress)
+        result = _run(config, dataset, repeats, tracker, progress, on_step)
         result.parent_run_id = parent
         tracker.log_result(result)
     except BaseException:
@@ -114,6 +119,7 @@ def _run(
     repeats: list[int],
     tracker: Tracker | None,
     progress: bool,
+    on_step: Callable[[str, int, StepRecord], None] | None = None,
 ) -> BenchmarkResult:
     specs = [get_strategy(name) for name in config.strategies]
     frames: list[pd.DataFrame] = []
@@ -131,11 +137,14 @@ def _run(
                 bar.set_description(f"repeat {repeat} {spec.name}")
                 run_id = tracker.start_child(spec, repeat, seed, dataset) if tracker else None
 
-                def on_step(record: StepRecord, run_id: str | None = run_id) -> None:
+                def step_done(record: StepRecord, run_id: str | None = run_id, name: str = spec.name,
+                              repeat: int = repeat) -> None:
                     bar.update(1)
                     bar.set_postfix(n=record.step, acc=f"{record.scores['accuracy']:.4f}")
                     if tracker and run_id:
                         tracker.log_step(run_id, record)
+                    if on_step is not None:
+                        on_step(name, repeat, record)
 
                 try:
                     records = run_loop(
@@ -151,7 +160,7 @@ def _run(
                         size_select=config.size_select,
                         size_max=config.size_max,
                         rng=stream(config.seed, repeat, f"strategy:{spec.name}"),
-                        on_step=on_step,
+                        on_step=step_done,
                     )
                 except BaseException:
                     if tracker and run_id:

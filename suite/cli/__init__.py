@@ -6,6 +6,7 @@ import typer
 
 from suite.cli.list import list_command
 from suite.cli.run import run_command
+from suite.cli.tune import tune_command
 
 __all__ = ["app", "main"]
 
@@ -18,6 +19,7 @@ app = typer.Typer(
 )
 app.command("run")(run_command)
 app.command("list")(list_command)
+app.command("tune")(tune_command)
 
 
 def main() -> None:
