@@ -120,6 +120,9 @@ class StudyTracker:
         """Objective values as metrics, the Optuna state and any reason as tags, then terminate."""
         now = int(time.time() * 1000)
         metrics = [Metric(f"objective.{k}", float(v), now, 0) for k, v in values.items()]
+        finals = attrs.get("final_accuracies") or []
+        if finals:
+            metrics += [Metric("final_accuracy_min", min(finals), now, 0), Metric("final_accuracy_max", max(finals), now, 0)]
         tags = [RunTag("optuna_state", state)] + [RunTag(k, str(v)[:5000]) for k, v in attrs.items()
                                                   if k in {"rejected", "error", "pruned_at_iteration"}]
         self.client.log_batch(run_id, metrics=metrics, tags=tags)
@@ -138,10 +141,11 @@ class StudyTracker:
             self.client.log_artifacts(self.parent_run_id, tmp, "summary")
         for path, fig in study_figures(study, self.config, table).items():
             self.client.log_figure(self.parent_run_id, fig, path)
-        complete = table[table.state == "COMPLETE"]
+        per_trial = table.drop_duplicates("trial")
         now = int(time.time() * 1000)
-        metrics = [Metric("trials", float(len(table)), now, 0), Metric("trials_complete", float(len(complete)), now, 0)]
-        if len(complete) and len(self.config.tuning.objectives) == 1:
+        metrics = [Metric("trials", float(len(per_trial)), now, 0),
+                   Metric("trials_complete", float((per_trial.state == "COMPLETE").sum()), now, 0)]
+        if (per_trial.state == "COMPLETE").any() and len(self.config.tuning.objectives) == 1:
             metrics.append(Metric(f"best.{self.config.tuning.objectives[0]}", float(study.best_value), now, 0))
         self.client.log_batch(self.parent_run_id, metrics=metrics)
         if finished and not os.environ.get("MLFLOW_RUN_ID"):
