@@ -130,7 +130,8 @@ def open_storage(url: str | None = None) -> StudyStorage:
         from sqlalchemy import create_engine
         from sqlalchemy.pool import NullPool
 
-        url = url.replace("postgres://", "postgresql://", 1)
+        if "+" not in url.split("://", 1)[0]:  # name the driver: SQLAlchemy's default differs by version
+            url = "postgresql+psycopg://" + url.split("://", 1)[1]
         try:
             storage = RDBStorage(url, engine_kwargs={"pool_pre_ping": True})
         except Exception as exc:

@@ -116,4 +116,9 @@ def run_trial(
     if tracker and run_id:
         tracker.end_trial(run_id, state.name, values, attrs)
     return TrialOutcome(number=trial.number, state=state.name, sizes=sizes, values=values,
-                        reason=attrs.get("rejected") or attrs.get("error") or "")
+                        reason=attrs.get("rejected") or attrs.get("error") or _pruned(attrs))
+
+
+def _pruned(attrs: dict[str, Any]) -> str:
+    step = attrs.get("pruned_at_iteration")
+    return "" if step is None else f"pruned at iteration {step}"

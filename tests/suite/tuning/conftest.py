@@ -109,12 +109,9 @@ def postgres_url() -> Iterator[str]:
 @pytest.fixture
 def fresh_db(postgres_url: str) -> str:
     """A new, empty database on the session's server (one per test)."""
-    import psycopg2
+    import psycopg
 
     name = f"t_{secrets.token_hex(4)}"
-    conn = psycopg2.connect(postgres_url)
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute(f"CREATE DATABASE {name}")
-    conn.close()
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
     return postgres_url.rsplit("/", 1)[0] + f"/{name}"

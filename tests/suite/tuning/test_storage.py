@@ -9,7 +9,7 @@ from tests.suite.tuning.conftest import TINY_GRID
 
 
 def test_mask_url_hides_only_the_password():
-    assert mask_url("postgresql+psycopg2://al:s3cr%40t@db:5432/st") == "postgresql+psycopg2://al:***@db:5432/st"
+    assert mask_url("postgresql+psycopg://al:s3cr%40t@db:5432/st") == "postgresql+psycopg://al:***@db:5432/st"
     assert mask_url("postgresql://al@db/st") == "postgresql://al@db/st"
     assert mask_url("runs/x.journal") == "runs/x.journal"
 
@@ -33,5 +33,5 @@ def test_sqlite_refuses_several_workers(tmp_path):
 
 
 def test_unreachable_postgres_is_a_one_line_error():
-    with pytest.raises(ConfigError, match=r"cannot open the PostgreSQL storage postgresql://u:\*\*\*@127.0.0.1:1/x"):
+    with pytest.raises(ConfigError, match=r"cannot open the PostgreSQL storage postgresql\+psycopg://u:\*\*\*@127.0.0.1:1/x"):
         open_storage("postgresql://u:secret@127.0.0.1:1/x")
