@@ -95,13 +95,13 @@ def _optuna_figures(study: optuna.Study, config: StudyConfig) -> dict[str, Figur
         warnings.simplefilter("ignore")
         if complete:
             ax = vis.plot_optimization_history(study, target=target, target_name=objectives[0])
-            figures["figures/optimization_history.png"] = ax.figure
+            figures["figures/optimization_history.png"] = ax.get_figure(root=True)  # type: ignore[assignment]
         varied = [n for n in SIZE_PARAMS if len({t.params.get(n) for t in complete} - {None}) > 1]
         if len(complete) >= 2 and varied:
             try:
                 evaluator = optuna.importance.FanovaImportanceEvaluator(seed=config.tuning.seed)
                 ax = vis.plot_param_importances(study, evaluator=evaluator, target=target, target_name=objectives[0])
-                figures["figures/param_importances.png"] = ax.figure
+                figures["figures/param_importances.png"] = ax.get_figure(root=True)  # type: ignore[assignment]
             except (ValueError, RuntimeError):
                 pass  # e.g. every completed trial has the same objective value
     for fig in figures.values():

@@ -22,10 +22,11 @@ from __future__ import annotations
 import fcntl
 import threading
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 import optuna
 from optuna.storages import BaseStorage, JournalStorage, RDBStorage
@@ -33,7 +34,7 @@ from optuna.storages.journal import JournalFileBackend
 
 from suite.errors import ConfigError
 
-__all__ = ["DEFAULT_STORAGE", "StudyStorage", "mask_url", "open_storage"]
+__all__ = ["DEFAULT_STORAGE", "StudyStorage", "load_or_create", "mask_url", "open_storage"]
 
 DEFAULT_STORAGE = "alsuite-studies.journal"
 
@@ -144,7 +145,7 @@ def open_storage(url: str | None = None) -> StudyStorage:
     )
 
 
-def load_or_create(storage: StudyStorage, name: str, directions: list[str]) -> optuna.Study:
+def load_or_create(storage: StudyStorage, name: str, directions: Sequence[Literal["maximize", "minimize"]]) -> optuna.Study:
     """Create the study, or load it if it exists (with a matching number of objectives)."""
     study = optuna.create_study(storage=storage.storage, study_name=name, directions=directions, load_if_exists=True)
     existing = [d.name.lower() for d in study.directions]
