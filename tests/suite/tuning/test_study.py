@@ -132,3 +132,15 @@ def test_multi_objective_accuracy_vs_labels_spent(tmp_path):
             assert t.values[1] == t.params["size_max"]  # the loop stops exactly at the budget
             assert t.values[0] == pytest.approx(t.user_attrs["final_accuracies"][0])
             assert t.intermediate_values == {}  # no pruning reports in a multi-objective study
+
+
+@pytest.mark.slow
+@pytest.mark.mlflow
+def test_quick_profile_runs_the_reduced_fig8_grid_on_susyai(tmp_path, tracking_uri, susyai_file, monkeypatch):
+    monkeypatch.setenv("ALSUITE_DATA_DIR", str(susyai_file.parent))
+    cfg = load_study_config("tune-quick")
+    summary = run_study(cfg, storage=str(tmp_path / "q.journal"))
+    assert summary.states == {"COMPLETE": 8} and len(summary.excluded) == 1
+    assert 0.75 < summary.best[0]["accuracy"] < 0.95  # 5,000 labels, 20 trees (measured: 0.82-0.83)
+    figures = {a.path for a in mlflow.MlflowClient(tracking_uri).list_artifacts(summary.parent_run_id, "figures")}
+    assert "figures/fig8_heatmap.png" in figures
