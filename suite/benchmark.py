@@ -86,6 +86,7 @@ def run_benchmark(
     repeats: Sequence[int] | None = None,
     dataset: Dataset | None = None,
     progress: bool = True,
+    on_step: Callable[[str, int, StepRecord], None] | None = None,
 ) -> BenchmarkResult:
     """Run ``config`` and return its curves and gains; logs to ``tracker`` if given.
 
@@ -96,6 +97,10 @@ def run_benchmark(
         results do not depend on which other repeats run.
     dataset : Dataset, optional
         An already built dataset (default: built from ``config.dataset``).
+    on_step : callable, optional
+        Called as ``on_step(strategy, repeat, record)`` after every fitted model (an
+        Optuna trial reports and prunes from here; an exception raised in it stops
+        the benchmark and propagates).
     """
     dataset = prepare_dataset(config, dataset)
     repeats = list(range(config.repeats)) if repeats is None else list(repeats)
@@ -105,12 +110,12 @@ def run_benchmark(
     if dataset.source is not None:
         dataset.source.check_sizes(config.size_initial, config.size_test, config.size_select)
     if tracker is None:
-        return _run(config, dataset, repeats, None, progress)
+        return _run(config, dataset, repeats, None, progress, on_step=on_step)
     parent = tracker.start_parent(dataset)
     try:
         store = _open_store(config, parent)
         with graceful_sigint() as stop:
-            result = _run(config, dataset, repeats, tracker, progress, store, stop)
+            result = _run(config, dataset, repeats, tracker, progress, store, stop, on_step)
         result.parent_run_id = parent
         tracker.log_result(result)
         if store is not None:
@@ -178,9 +183,10 @@ def _run(
     progress: bool,
     store: CheckpointStore | None = None,
     stop: StopFlag | None = None,
+    on_step: Callable[[str, int, StepRecord], None] | None = None,
 ) -> BenchmarkResult:
     with labelling(config, dataset, store) as labelled:
-        return _run_labelled(config, labelled, repeats, tracker, progress, store, stop)
+        return _run_labelled(config, labelled, repeats, tracker, progress, store, stop, on_step)
 
 
 def _run_labelled(
@@ -191,6 +197,7 @@ def _run_labelled(
     progress: bool,
     store: CheckpointStore | None,
     stop: StopFlag | None,
+    on_step: Callable[[str, int, StepRecord], None] | None = None,
 ) -> BenchmarkResult:
     specs = [get_strategy(name) for name in config.strategies]
     frames: list[pd.DataFrame] = []
@@ -211,11 +218,14 @@ def _run_labelled(
                 bar.set_description(f"repeat {repeat} {spec.name}")
                 run_id = tracker.start_child(spec, repeat, seed, dataset) if tracker else None
 
-                def on_step(record: StepRecord, run_id: str | None = run_id) -> None:
+                def step_done(record: StepRecord, run_id: str | None = run_id, name: str = spec.name,
+                              repeat: int = repeat) -> None:
                     bar.update(1)
                     bar.set_postfix(n=record.step, acc=f"{record.scores['accuracy']:.4f}")
                     if tracker and run_id:
                         tracker.log_step(run_id, record)
+                    if on_step is not None:
+                        on_step(name, repeat, record)
 
                 saved = store.load(spec.name, repeat) if store is not None else None
                 last: list[LoopState] = [saved[0]] if saved else []
@@ -248,7 +258,7 @@ def _run_labelled(
                             size_select=config.size_select,
                             size_max=config.size_max,
                             rng=stream(config.seed, repeat, f"strategy:{spec.name}"),
-                            on_step=on_step,
+                            on_step=step_done,
                             last_batch=config.last_batch,
                             start=saved[0] if saved else None,
                             on_batch=on_batch,

@@ -8,6 +8,7 @@ from suite.cli.bench import bench_command
 from suite.cli.list import list_command
 from suite.cli.report import report_command
 from suite.cli.run import run_command
+from suite.cli.tune import tune_command
 
 __all__ = ["app", "main"]
 
@@ -22,6 +23,7 @@ app.command("run")(run_command)
 app.command("list")(list_command)
 app.command("report")(report_command)
 app.command("bench")(bench_command)
+app.command("tune")(tune_command)
 
 
 def main() -> None:

@@ -16,6 +16,11 @@ def list_command() -> None:
     typer.echo("profiles:")
     for name in list_profiles():
         typer.echo(f"  {name:22s} {load_config(name).description}")
+    from suite.tuning.config import list_study_profiles, load_study_config
+
+    typer.echo("study profiles (alsuite tune):")
+    for name in list_study_profiles():
+        typer.echo(f"  {name:22s} {load_study_config(name).description}")
     typer.echo("datasets:")
     for name, info in DATASETS.items():
         options = f" (options: {', '.join(info.options)})" if info.options else ""
