@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from suite.cli.bench import bench_command
+from suite.cli.identify import identify_command
 from suite.cli.list import list_command
 from suite.cli.report import report_command
 from suite.cli.run import run_command
@@ -24,6 +25,7 @@ app.command("list")(list_command)
 app.command("report")(report_command)
 app.command("bench")(bench_command)
 app.command("tune")(tune_command)
+app.command("identify")(identify_command)
 
 
 def main() -> None:
