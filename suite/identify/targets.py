@@ -154,7 +154,11 @@ def identify_targets(config: IdentifyConfig, dataset: Dataset | None = None) -> 
     x, y = training_data(config, dataset)
     timings["label"] = time.perf_counter() - start
     normalizer = _normalizer(dataset)
-    kind = get_strategy(LEARNERS[config.learner]).learner
+    try:
+        kind = get_strategy(LEARNERS[config.learner]).learner
+    except ValueError:
+        raise ValueError(f"learner {config.learner!r} needs the strategy {LEARNERS[config.learner]!r}, which this "
+                         "installation lacks; set learner=forest.") from None
     start = time.perf_counter()
     learner = make_learner(kind, config.learner_settings(), random_state=repeat_seed(config.seed, 0))
     learner.fit(normalizer(x), y)
