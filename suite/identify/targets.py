@@ -145,7 +145,7 @@ def identify_targets(config: IdentifyConfig, dataset: Dataset | None = None) -> 
     ...                      forest={"n_estimators": 10, "n_jobs": 1}, size_initial=200,
     ...                      size_sample=500, size_select=20)
     >>> identify_targets(cfg).targets.shape
-    (20, 7)
+    (20, 6)
     """
     dataset = dataset or prepare_identify_dataset(config)
     space = dataset.space
