@@ -6,6 +6,7 @@ files, the command line and Optuna search spaces are checked by the same rules.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -33,6 +34,23 @@ __all__ = [
 ]
 
 
+def comma_list(value: Any) -> Any:
+    """``"a, b"`` -> ``["a", "b"]`` (how lists arrive from ``--set`` and MLproject); other values unchanged."""
+    if isinstance(value, str):
+        value = [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+def known_names(names: list[str], known: Collection[str], what: str) -> list[str]:
+    """``names`` if every one is in ``known`` and none repeats; else a ValueError listing the choices."""
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise ValueError(f"unknown {what} {unknown}; choose from {sorted(known)}")
+    if len(set(names)) != len(names):
+        raise ValueError(f"{what} must not repeat, but got {names}")
+    return names
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -53,9 +71,7 @@ class DatasetConfig(_Strict):
     @field_validator("fixed_sectors", mode="before")
     @classmethod
     def _split_sectors(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            value = [part.strip() for part in value.split(",") if part.strip()]
-        return value
+        return comma_list(value)
 
     @field_validator("fixed_sectors")
     @classmethod
@@ -224,19 +240,12 @@ class BenchmarkConfig(_Strict):
     @field_validator("strategies", mode="before")
     @classmethod
     def _split(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            value = [part.strip() for part in value.split(",") if part.strip()]
-        return value
+        return comma_list(value)
 
     @field_validator("strategies")
     @classmethod
     def _known_strategies(cls, names: list[str]) -> list[str]:
-        unknown = [n for n in names if n not in STRATEGIES]
-        if unknown:
-            raise ValueError(f"unknown strategies {unknown}; choose from {sorted(STRATEGIES)}")
-        if len(set(names)) != len(names):
-            raise ValueError(f"strategies must not repeat, but got {names}")
-        return names
+        return known_names(names, STRATEGIES, "strategies")
 
     @model_validator(mode="after")
     def _sizes_consistent(self) -> BenchmarkConfig:

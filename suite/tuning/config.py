@@ -19,7 +19,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError, field_validator, model_validator
 
 from strategies.registry import STRATEGIES, get_strategy
-from suite.config import BenchmarkConfig, _describe, apply_overrides
+from suite.config import BenchmarkConfig, _describe, apply_overrides, comma_list, known_names
 from suite.errors import ConfigError
 
 __all__ = [
@@ -95,19 +95,12 @@ class TuningConfig(_Strict):
     @field_validator("objectives", mode="before")
     @classmethod
     def _split(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            value = [part.strip() for part in value.split(",") if part.strip()]
-        return value
+        return comma_list(value)
 
     @field_validator("objectives")
     @classmethod
     def _known_objectives(cls, names: list[str]) -> list[str]:
-        unknown = [n for n in names if n not in OBJECTIVES]
-        if unknown:
-            raise ValueError(f"unknown objectives {unknown}; choose from {list(OBJECTIVES)}")
-        if len(set(names)) != len(names):
-            raise ValueError(f"objectives must not repeat, but got {names}")
-        return names
+        return known_names(names, OBJECTIVES, "objectives")
 
     @field_validator("space", "grid")
     @classmethod
