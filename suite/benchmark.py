@@ -141,7 +141,7 @@ def _run(
                     records = run_loop(
                         pool=dataset.new_pool(),
                         make_learner=lambda: make_learner(
-                            spec.learner, config.forest.model_dump(), random_state=learner_seed
+                            spec.learner, config.learner_params(spec.learner), random_state=learner_seed
                         ),
                         selector=make_selector(spec.selector, config.selection.model_dump()),
                         initial=initial,
