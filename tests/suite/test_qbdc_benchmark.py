@@ -12,8 +12,8 @@ from suite.tracking import Tracker
 
 TINY = ["dataset.name=hypersphere", "dataset.dimension=3", "dataset.fraction=0.3", "size_initial=60",
         "size_sample=600", "size_select=40", "size_max=180", "size_test=2000", "repeats=2", "seed=5",
-        "name=tiny-qbdc", "network.hidden_units=[16,16]", "network.n_passes=8", "network.epochs=30",
-        "network.patience=30", "network.batch_size=32"]
+        "name=tiny-qbdc", "network.hidden_units=[16,16]", "network.n_passes=8", "network.epochs=8",
+        "network.patience=8", "network.batch_size=32"]
 
 
 @pytest.mark.keras
