@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from strategies.learners import ForestLearner, Learner
+from strategies.learners import DropoutLearner, ForestLearner, Learner
 from strategies.selectors import RandomSelector, Selector, UncertaintySelector
 
-__all__ = ["STRATEGIES", "Strategy", "get_strategy", "make_learner", "make_selector"]
+__all__ = ["LEARNERS", "STRATEGIES", "Strategy", "get_strategy", "learner_tags", "make_learner", "make_selector"]
+
+LEARNERS = ("dropout", "forest")
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,16 @@ STRATEGIES: Mapping[str, Strategy] = MappingProxyType(
             "rf-random",
             "random-forest query-by-committee: the trees are the committee (eq. 1)",
         ),
+        "nn-random": Strategy(
+            "nn-random", "dropout", "random", None, "the QBDC network trained on uniformly drawn points"
+        ),
+        "qbdc": Strategy(
+            "qbdc",
+            "dropout",
+            "uncertainty",
+            "nn-random",
+            "query by dropout committee: Monte Carlo dropout passes of one network are the committee",
+        ),
     }
 )
 
@@ -58,7 +70,18 @@ def make_learner(kind: str, params: Mapping[str, Any], random_state: int) -> Lea
     """Build a fresh learner of ``kind`` with keyword ``params``."""
     if kind == "forest":
         return ForestLearner(**params, random_state=random_state)
-    raise ValueError(f"unknown learner {kind!r}; choose from ['forest'].")
+    if kind == "dropout":
+        return DropoutLearner(**params, random_state=random_state)
+    raise ValueError(f"unknown learner {kind!r}; choose from {list(LEARNERS)}.")
+
+
+def learner_tags(kind: str) -> dict[str, str]:
+    """Run tags describing where learner ``kind`` computes: Keras backend and device for networks."""
+    if kind == "dropout":
+        from strategies.learners._keras import keras_environment
+
+        return keras_environment()
+    return {"device": "cpu"}
 
 
 def make_selector(kind: str, params: Mapping[str, Any]) -> Selector:

@@ -248,7 +248,7 @@ def _run_labelled(
                         records = run_loop(
                             pool=new_pool(),
                             make_learner=partial(
-                                make_learner, spec.learner, config.forest.model_dump(), random_state=learner_seed
+                                make_learner, spec.learner, config.learner_params(spec.learner), random_state=learner_seed
                             ),
                             selector=make_selector(spec.selector, config.selection.model_dump()),
                             initial=initial,

@@ -27,6 +27,7 @@ __all__ = [
     "ForestConfig",
     "LabellingConfig",
     "OracleConfig",
+    "NetworkConfig",
     "SelectionConfig",
     "apply_overrides",
     "list_profiles",
@@ -118,10 +119,33 @@ class ForestConfig(_Strict):
     n_jobs: int = -1
 
 
+class NetworkConfig(_Strict):
+    """The QBDC network (``qbdc``, ``nn-random``); the defaults are the paper's Table III.
+
+    ``n_passes`` Monte Carlo dropout passes form the committee (25 in III.A.3);
+    ``validation_fraction`` of the labelled points is held out for early stopping.
+    """
+
+    hidden_units: tuple[PositiveInt, ...] = Field(default=(500, 100, 100, 50), min_length=1)
+    activation: Literal["relu", "selu", "elu", "gelu", "silu", "tanh", "sigmoid"] = "relu"
+    dropout: float = Field(default=0.2, ge=0.0, lt=1.0)
+    n_passes: PositiveInt = 25
+    optimizer: Literal["adam", "adamw", "nadam", "rmsprop", "sgd"] = "adam"
+    learning_rate: float = Field(default=1e-3, gt=0.0)
+    loss: Literal["binary_crossentropy", "categorical_crossentropy"] = "binary_crossentropy"
+    epochs: PositiveInt = 1000
+    batch_size: PositiveInt = 1000
+    patience: int = Field(default=20, ge=0)
+    validation_fraction: float = Field(default=0.1, ge=0.0, lt=1.0)
+    predict_rows: PositiveInt = 65536
+    jit_compile: bool = False
+
+
 class SelectionConfig(_Strict):
-    """Settings of uncertainty selection."""
+    """Settings of uncertainty selection (``measure``: see ``strategies.selectors.measures``)."""
 
     random_fraction: float = Field(default=0.0, ge=0.0, le=1.0)
+    measure: Literal["eq1", "vote_std", "vote_entropy", "bald"] = "eq1"
 
 
 class SpaceConfig(_Strict):
@@ -230,6 +254,7 @@ class BenchmarkConfig(_Strict):
     repeats: PositiveInt = 7
     seed: int = Field(default=0, ge=0)
     forest: ForestConfig = ForestConfig()
+    network: NetworkConfig = NetworkConfig()
     selection: SelectionConfig = SelectionConfig()
     last_batch: Literal["rest", "stop"] = "rest"
     """Finite pools: when fewer rows remain than ``size_select``, label the rest or stop."""
@@ -266,6 +291,10 @@ class BenchmarkConfig(_Strict):
                 f"but got size_initial={self.size_initial}"
             )
         return self
+
+    def learner_params(self, kind: str) -> dict[str, Any]:
+        """The settings section of learner ``kind``: ``forest`` or ``dropout`` (``network``)."""
+        return (self.network if kind == "dropout" else self.forest).model_dump()
 
     @property
     def n_iterations(self) -> int:

@@ -121,7 +121,7 @@ def iteration_split(config: BenchmarkConfig, dataset: Dataset, labelled: int, *,
     pool, selector = dataset.new_pool(), make_selector(spec.selector, config.selection.model_dump())
     rss_before = _rss_mb()
     t = {"start": time.perf_counter()}
-    learner = _TimedLearner(make_learner(spec.learner, config.forest.model_dump(), random_state=seed))
+    learner = _TimedLearner(make_learner(spec.learner, config.learner_params(spec.learner), random_state=seed))
     learner.fit(x_norm, y)
     t["fit"] = time.perf_counter()
     proba = learner.predict_proba(x_test_norm)[:, 1]

@@ -63,7 +63,7 @@ def resume_config(run_id: str, source: str | None, overrides: list[str]) -> Benc
     else:
         config = load_config(source, overrides)
     old = flatten({k: v for k, v in saved.items() if k not in MAY_CHANGE})
-    new = flatten({k: v for k, v in config.model_dump().items() if k not in MAY_CHANGE})
+    new = flatten({k: v for k, v in config.model_dump(mode="json").items() if k not in MAY_CHANGE})
     changed = sorted(k for k in old.keys() | new.keys() if old.get(k) != new.get(k))
     if changed:
         shown = ", ".join(f"{k}: {old.get(k)!r} -> {new.get(k)!r}" for k in changed[:6])

@@ -95,6 +95,8 @@ class Tracker:
 
     def start_child(self, spec: Strategy, repeat: int, seed: int, dataset: Dataset) -> str:
         """One child run per (strategy, repeat), created with the explicit parent id."""
+        from strategies.registry import learner_tags
+
         if self.parent_run_id is None or self.experiment_id is None:
             raise RuntimeError("start_parent must be called before start_child.")
         tags = {
@@ -108,6 +110,7 @@ class Tracker:
             "seed": str(seed),
             "pool": dataset.pool_kind,
             "surrogate": str(dataset.surrogate).lower(),
+            **learner_tags(spec.learner),
         }
         run = self.client.create_run(self.experiment_id, tags=tags, run_name=tags[MLFLOW_RUN_NAME])
         run_id = run.info.run_id
@@ -118,7 +121,8 @@ class Tracker:
             "size_select": cfg.size_select,
             "size_max": cfg.size_max,
             "size_test": cfg.size_test,
-            **{f"forest.{k}": v for k, v in cfg.forest.model_dump().items()},
+            **{f"{'network' if spec.learner == 'dropout' else 'forest'}.{k}": v
+               for k, v in cfg.learner_params(spec.learner).items()},
             **{f"selection.{k}": v for k, v in cfg.selection.model_dump().items()},
         }
         self.client.log_batch(run_id, params=[Param(k, str(v)) for k, v in params.items()])

@@ -26,7 +26,12 @@ class Learner(ABC):
     - ``committee_proba(X)`` has shape ``(n_members, n_samples)``: each member's
       probability of class 1.
     - The same ``random_state`` and data give the same predictions.
+    - ``stochastic`` is True where members are random draws of one model (Monte
+      Carlo dropout): every call then draws fresh members, and ``predict_proba`` is
+      the mean of such a draw.
     """
+
+    stochastic: bool = False
 
     @abstractmethod
     def fit(self, X: np.ndarray, y: np.ndarray) -> Learner:

@@ -25,7 +25,7 @@ def committee_uncertainty(mean_proba: np.ndarray) -> np.ndarray:
 
 
 class UncertaintySelector(Selector):
-    """The most uncertain candidates by eq. 1, optionally mixed with random ones.
+    """The most uncertain candidates by eq. 1 (or another measure), optionally mixed with random ones.
 
     Parameters
     ----------
@@ -33,20 +33,40 @@ class UncertaintySelector(Selector):
         Share of each batch drawn uniformly from the candidates not chosen by
         uncertainty (the paper's companion code used 0.5). The number of random
         picks is ``round(random_fraction * n)``.
+    measure : {"eq1", "vote_std", "vote_entropy", "bald"}, default="eq1"
+        How the committee's predictions become one score per candidate, see
+        :mod:`strategies.selectors.measures`.
+
+    Notes
+    -----
+    Eq. 1 reads the learner's committee mean (``predict_proba``) directly, except
+    for stochastic learners (``learner.stochastic``, Monte Carlo dropout): there
+    the mean is taken over one ``committee_proba`` call, since a second call would
+    draw fresh passes and cost as much again, and ``committee_proba`` checks that
+    the passes differ at all.
     """
 
     name = "uncertainty"
 
-    def __init__(self, random_fraction: float = 0.0) -> None:
+    def __init__(self, random_fraction: float = 0.0, measure: str = "eq1") -> None:
+        from strategies.selectors.measures import MEASURES
+
         if not 0.0 <= random_fraction <= 1.0:
             raise ValueError(
                 f"random_fraction must be in [0, 1], but got random_fraction={random_fraction}."
             )
+        if measure not in MEASURES:
+            raise ValueError(f"measure must be one of {list(MEASURES)}, but got measure={measure!r}.")
         self.random_fraction = float(random_fraction)
+        self.measure = measure
 
     def scores(self, learner: Learner, candidates: np.ndarray) -> np.ndarray:
-        """Eq. 1 per candidate from the learner's committee mean."""
-        return committee_uncertainty(learner.predict_proba(candidates)[:, 1])
+        """One score per candidate (higher = more informative) by ``measure``."""
+        from strategies.selectors.measures import MEASURES
+
+        if self.measure == "eq1" and not getattr(learner, "stochastic", False):
+            return committee_uncertainty(learner.predict_proba(candidates)[:, 1])
+        return MEASURES[self.measure](learner.committee_proba(candidates))
 
     def select(
         self, learner: Learner, candidates: np.ndarray, n: int, rng: np.random.Generator

@@ -39,7 +39,7 @@ def test_errors():
         ForestLearner().predict_proba(np.zeros((1, 2)))
     with pytest.raises(ValueError, match="n_estimators must be at least 1"):
         ForestLearner(n_estimators=0)
-    with pytest.raises(ValueError, match=r"unknown strategy 'rf-nope'; choose from \['rf-qbc', 'rf-random'\]"):
+    with pytest.raises(ValueError, match=r"unknown strategy 'rf-nope'; choose from \['nn-random', 'qbdc', 'rf-qbc', 'rf-random'\]"):
         get_strategy("rf-nope")
     with pytest.raises(ValueError, match="unknown learner"):
         make_learner("svm", {}, 0)
@@ -51,3 +51,11 @@ def test_registry_pairs_active_strategies_with_their_random_baseline():
     assert STRATEGIES["rf-qbc"].baseline == "rf-random"
     assert STRATEGIES["rf-qbc"].learner == STRATEGIES["rf-random"].learner == "forest"
     assert STRATEGIES["rf-random"].baseline is None
+
+
+def test_registry_pairs_qbdc_with_the_same_network_at_random():
+    assert STRATEGIES["qbdc"].baseline == "nn-random"
+    assert STRATEGIES["qbdc"].learner == STRATEGIES["nn-random"].learner == "dropout"
+    assert (STRATEGIES["qbdc"].selector, STRATEGIES["nn-random"].selector) == ("uncertainty", "random")
+    with pytest.raises(ValueError, match=r"unknown learner 'svm'; choose from \['dropout', 'forest'\]"):
+        make_learner("svm", {}, 0)
