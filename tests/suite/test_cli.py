@@ -10,7 +10,8 @@ runner = CliRunner()
 def test_list_shows_profiles_datasets_and_strategies():
     result = runner.invoke(app, ["list"])
     assert result.exit_code == 0
-    for name in ("quick", "paper-rf-infinite", "susyai", "hypersphere", "rf-qbc", "rf-random"):
+    for name in ("quick", "paper-rf-infinite", "quick-qbdc", "paper-qbdc", "susyai", "hypersphere", "rf-qbc",
+                 "rf-random", "qbdc", "nn-random"):
         assert name in result.output
 
 
@@ -19,7 +20,7 @@ def test_list_shows_profiles_datasets_and_strategies():
     [
         (["run", "nope"], "error: unknown profile 'nope'"),
         (["run", "quick", "--set", "size_select=99999"], "error: invalid configuration: size_select must be at most"),
-        (["run", "quick", "--set", "strategies=qbdc"], "error: invalid configuration: strategies: unknown strategies ['qbdc']"),
+        (["run", "quick", "--set", "strategies=svm-qbc"], "error: invalid configuration: strategies: unknown strategies ['svm-qbc']"),
     ],
 )
 def test_user_errors_are_one_line_and_exit_2(args, message):
