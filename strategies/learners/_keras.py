@@ -44,7 +44,7 @@ def always_dropout_class() -> type:
     keras = _keras()
 
     @keras.saving.register_keras_serializable(package="alsuite")
-    class AlwaysDropout(keras.layers.Layer):
+    class AlwaysDropout(keras.layers.Layer):  # type: ignore[name-defined]
         def __init__(self, rate: float, seed: int | None = None, **kwargs: Any) -> None:
             super().__init__(**kwargs)
             if not 0.0 <= rate < 1.0:
@@ -110,7 +110,7 @@ def reset_network(model: Any, seed: int, learning_rate: float) -> None:
             layer.kernel.assign(init(tuple(layer.kernel.shape), dtype=layer.kernel.dtype))
             layer.bias.assign(keras.ops.zeros(tuple(layer.bias.shape), dtype=layer.bias.dtype))
         elif isinstance(layer, dropout_layer):
-            state = layer.seed_generator.state
+            state = layer.seed_generator.state  # type: ignore[attr-defined]
             state.assign(keras.ops.convert_to_tensor([int(layer_seed), 0], dtype=state.dtype))
     optimizer = model.optimizer
     lr_path = optimizer._learning_rate.path if hasattr(optimizer._learning_rate, "path") else None

@@ -29,7 +29,7 @@ class CommitteeCollapsedError(RuntimeError):
     """Every Monte Carlo pass gave the same output: the committee cannot disagree."""
 
 
-def _check(name: str, value: float, ok: bool, allowed: str) -> None:
+def _check(name: str, value: object, ok: bool, allowed: str) -> None:
     if not ok:
         raise ValueError(f"DropoutLearner: {name} must be {allowed}, but got {name}={value!r}.")
 
@@ -148,8 +148,8 @@ class DropoutLearner(Learner):
     def _borrow(self, n_features: int) -> tuple[Any, Any]:
         """This learner's network (kept across refits) or one borrowed from the pool."""
         key = self._key(n_features)
-        if "model_" in self.__dict__ and self._finalizer.args[0] == key:
-            return self.model_, self._forward
+        if "model_" in self.__dict__ and self.__dict__.get("_pool_key") == key:
+            return self.__dict__["model_"], self.__dict__["_forward"]  # refitting: keep this learner's own network
         self.release()
         keras = _keras()
 
@@ -164,6 +164,7 @@ class DropoutLearner(Learner):
 
         entry = POOL.acquire(key, build)
         self._finalizer = weakref.finalize(self, POOL.give_back, key, entry)
+        self._pool_key = key
         self.model_, self._forward = entry
         return entry
 

@@ -93,8 +93,8 @@ def main() -> None:
     if device == "cpu":
         cpu = _epoch_seconds(X, y, args.epochs)
         print(f"training, Table III network, {args.train:,} points, batch 1000: {cpu:.3f} s per epoch on the CPU")
-        print("GPU: none visible to this backend, so no GPU figures (on a GPU machine this line shows "
-              "the GPU epoch time and the CPU / GPU ratio)")
+        print("GPU: none visible to this backend, so no GPU figures (on a GPU machine the script prints "
+              "the GPU epoch time instead)")
         return
     gpu = _epoch_seconds(X, y, args.epochs)
     print(f"training, Table III network, {args.train:,} points, batch 1000: {gpu:.3f} s per epoch on {device}; "

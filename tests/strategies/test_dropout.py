@@ -84,6 +84,10 @@ def test_same_seed_same_passes_regardless_of_pool_history():
     assert not np.array_equal(b.committee_proba(X[:50]), first)
     with pytest.raises(NotFittedError, match="call fit"):
         a.predict_proba(X)
+    built = POOL.built
+    c.fit(X, y)                                                         # a refit keeps its network
+    assert POOL.built == built and c.model_ is not None
+    np.testing.assert_array_equal(c.committee_proba(X[:50]), first)
 
 
 def _retrain(n_fits, X, y, on_fit=None):

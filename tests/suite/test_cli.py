@@ -10,7 +10,8 @@ runner = CliRunner()
 def test_list_shows_profiles_datasets_and_strategies():
     result = runner.invoke(app, ["list"])
     assert result.exit_code == 0
-    for name in ("quick", "paper-rf-infinite", "susyai", "hypersphere", "rf-qbc", "rf-random"):
+    for name in ("quick", "paper-rf-infinite", "quick-qbdc", "paper-qbdc", "susyai", "hypersphere", "rf-qbc",
+                 "rf-random", "qbdc", "nn-random"):
         assert name in result.output
 
 
