@@ -86,8 +86,9 @@ def _save_learner(learner: Learner, folder: Path) -> dict[str, Any]:
         return {"kind": "forest", "file": "forest.joblib"}
     if isinstance(learner, DropoutLearner):
         weights = learner.network_weights()
-        np.savez(folder / NETWORK_FILE, **{f"w{i:02d}": w for i, w in enumerate(weights)})
-        return {"kind": "dropout", "file": NETWORK_FILE, "n_features": int(weights[0].shape[0])}
+        np.savez(folder / NETWORK_FILE, **{f"w{i:02d}": w for i, w in enumerate(weights)})  # type: ignore[arg-type]
+        return {"kind": "dropout", "file": NETWORK_FILE, "n_features": int(weights[0].shape[0]),
+                "n_epochs": getattr(learner, "n_epochs_", None)}
     raise TypeError(f"saving a {type(learner).__name__} is not supported; supported: ForestLearner, DropoutLearner.")
 
 
