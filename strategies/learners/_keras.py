@@ -19,7 +19,9 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["always_dropout_class", "build_network", "forward_function", "keras_environment", "reset_network"]
+__all__ = [
+    "always_dropout_class", "build_network", "forward_function", "keras_environment", "reseed_dropout", "reset_network",
+]
 
 
 def _keras() -> Any:
@@ -102,22 +104,36 @@ def reset_network(model: Any, seed: int, learning_rate: float) -> None:
     restarted. A reused network therefore trains exactly like a new one.
     """
     keras = _keras()
-    dropout_layer = always_dropout_class()
-    seeds = (np.random.SeedSequence(seed).generate_state(len(model.layers)) >> 1).tolist()  # < 2**31
-    for layer, layer_seed in zip(model.layers, seeds, strict=True):
+    for layer, layer_seed in zip(model.layers, _layer_seeds(model, seed), strict=True):
         if isinstance(layer, keras.layers.Dense):
             init = keras.initializers.GlorotUniform(seed=int(layer_seed))
             layer.kernel.assign(init(tuple(layer.kernel.shape), dtype=layer.kernel.dtype))
             layer.bias.assign(keras.ops.zeros(tuple(layer.bias.shape), dtype=layer.bias.dtype))
-        elif isinstance(layer, dropout_layer):
-            state = layer.seed_generator.state  # type: ignore[attr-defined]
-            state.assign(keras.ops.convert_to_tensor([int(layer_seed), 0], dtype=state.dtype))
+    reseed_dropout(model, seed)
     optimizer = model.optimizer
     lr_path = optimizer._learning_rate.path if hasattr(optimizer._learning_rate, "path") else None
     for variable in optimizer.variables:
         if variable.path != lr_path:
             variable.assign(keras.ops.zeros(tuple(variable.shape), dtype=variable.dtype))
     optimizer.learning_rate = learning_rate
+
+
+def _layer_seeds(model: Any, seed: int) -> list[int]:
+    return (np.random.SeedSequence(seed).generate_state(len(model.layers)) >> 1).tolist()  # < 2**31
+
+
+def reseed_dropout(model: Any, seed: int) -> None:
+    """Restart every dropout layer's mask stream at a state determined by ``seed`` alone.
+
+    The passes that follow are the same sequence every time the network is reseeded
+    with the same ``seed`` and called on the same batches (same shapes, same order).
+    """
+    keras = _keras()
+    dropout_layer = always_dropout_class()
+    for layer, layer_seed in zip(model.layers, _layer_seeds(model, seed), strict=True):
+        if isinstance(layer, dropout_layer):
+            state = layer.seed_generator.state  # type: ignore[attr-defined]
+            state.assign(keras.ops.convert_to_tensor([int(layer_seed), 0], dtype=state.dtype))
 
 
 def forward_function(model: Any) -> Callable[[np.ndarray], Any]:

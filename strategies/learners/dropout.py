@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from strategies.learners._base import Learner, NotFittedError
-from strategies.learners._keras import _keras, build_network, forward_function, reset_network
+from strategies.learners._keras import _keras, build_network, forward_function, reseed_dropout, reset_network
 from strategies.learners._pool import POOL
 
 __all__ = ["OPTIMIZERS", "CommitteeCollapsedError", "DropoutLearner"]
@@ -197,6 +197,48 @@ class DropoutLearner(Learner):
         self.history_ = {k: [float(v) for v in vals] for k, vals in history.history.items()}
         self.n_epochs_ = len(history.epoch)
         model.history = None  # the History callback refers back to the model
+        return self
+
+    def reseed(self, seed: int) -> DropoutLearner:
+        """Restart the dropout masks at a state set by ``seed``: the same calls then give the same passes.
+
+        Without it every call continues the mask stream of the previous one (fresh
+        members each time). Returns ``self``.
+        """
+        if not hasattr(self, "model_"):
+            raise NotFittedError("DropoutLearner is not fitted yet: call fit(X, y) first.")
+        reseed_dropout(self.model_, int(seed))
+        return self
+
+    def network_weights(self) -> list[np.ndarray]:
+        """The trained network's weights (kernels and biases, layer order), copies."""
+        if not hasattr(self, "model_"):
+            raise NotFittedError("DropoutLearner is not fitted yet: call fit(X, y) first.")
+        return [np.array(w) for w in self.model_.get_weights()]
+
+    def set_network_weights(self, weights: Sequence[np.ndarray]) -> DropoutLearner:
+        """Install weights from :meth:`network_weights` of a learner with the same settings; returns ``self``.
+
+        The network is built (or borrowed) for the input width of the first kernel,
+        so the learner is fitted afterwards without training.
+
+        Raises
+        ------
+        ValueError
+            When the number or shapes of the arrays do not fit this learner's network.
+        """
+        weights = [np.asarray(w, dtype=np.float32) for w in weights]
+        if not weights or weights[0].ndim != 2:
+            raise ValueError("DropoutLearner.set_network_weights needs the kernels and biases in layer order, "
+                             f"starting with a 2-D kernel, but got {len(weights)} arrays.")
+        model, _ = self._borrow(weights[0].shape[0])
+        expected = [tuple(w.shape) for w in model.weights]
+        got = [tuple(w.shape) for w in weights]
+        if got != expected:
+            self.release()
+            raise ValueError(f"DropoutLearner(hidden_units={list(self.hidden_units)}) expects weight shapes "
+                             f"{expected}, but got {got}; the weights come from another architecture.")
+        model.set_weights(weights)
         return self
 
     def _passes(self, X: np.ndarray) -> np.ndarray:

@@ -15,7 +15,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError, field_validator, model_validator
 
-from suite.config import DatasetConfig, ForestConfig, OracleConfig, _describe, apply_overrides
+from suite.config import DatasetConfig, ForestConfig, NetworkConfig, OracleConfig, _describe, apply_overrides
 from suite.errors import ConfigError
 
 __all__ = ["IdentifyConfig", "LEARNERS", "ProjectionConfig", "list_identify_profiles", "load_identify_config"]
@@ -69,7 +69,10 @@ class IdentifyConfig(_Strict):
     87,000) and the ``size_select`` most uncertain by eq. 1 are kept (1,000).
     ``random_fraction`` of the exported points are instead drawn at random from the
     other candidates (flagged in the ``random`` column), as the paper recommends for
-    realistic use.
+    realistic use. ``learner: qbdc`` (default, as the paper) trains the dropout
+    network of the ``network`` section and scores by eq. 1 on the mean of its
+    ``network.n_passes`` Monte Carlo passes; ``learner: forest`` uses the trees of
+    the ``forest`` section as the committee.
     """
 
     name: str = "identify"
@@ -84,6 +87,7 @@ class IdentifyConfig(_Strict):
     random_fraction: float = Field(default=0.0, ge=0.0, le=1.0)
     seed: int = Field(default=0, ge=0)
     forest: ForestConfig = ForestConfig()
+    network: NetworkConfig = NetworkConfig()
     projection: ProjectionConfig = ProjectionConfig()
 
     @model_validator(mode="after")
@@ -96,10 +100,8 @@ class IdentifyConfig(_Strict):
 
     def learner_settings(self) -> dict[str, Any]:
         """Keyword settings of the chosen learner (the config section it reads)."""
-        if self.learner == "forest":
-            return self.forest.model_dump()
-        section = getattr(self, "network", None)
-        return section.model_dump() if section is not None else {}
+        section = self.forest if self.learner == "forest" else self.network
+        return section.model_dump()
 
 
 def _folder() -> Any:

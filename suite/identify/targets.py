@@ -3,7 +3,8 @@
 Data flow: labelled training points (a finite table's rows, or prior draws labelled
 by the oracle) -> the learner, trained on them through the dataset's normaliser ->
 ``size_sample`` candidates drawn from the space's prior -> eq. 1 uncertainty of the
-committee mean for each -> the ``size_select`` most uncertain (ties broken by the
+committee mean for each (the forest's trees, or the mean of the dropout
+network's Monte Carlo passes) -> the ``size_select`` most uncertain (ties broken by the
 seed), optionally with a share of random candidates -> a table in physical units.
 Every random choice flows from ``config.seed`` through named streams.
 """
@@ -131,10 +132,6 @@ def approximate_masses(names: tuple[str, ...] | list[str], x: np.ndarray) -> pd.
     return pd.DataFrame({"m_gluino_approx": a[:, index["M3"]], "m_lsp_approx": lsp})
 
 
-def _score_batched(scorer: Scorer, x: np.ndarray, batch: int = 100_000) -> np.ndarray:
-    return np.concatenate([scorer.mean_prediction(x[i:i + batch]) for i in range(0, len(x), batch)]) if len(x) else x[:, 0]
-
-
 def identify_targets(config: IdentifyConfig, dataset: Dataset | None = None) -> IdentifyResult:
     """Run Section III.B for ``config``; see the module docstring.
 
@@ -163,15 +160,13 @@ def identify_targets(config: IdentifyConfig, dataset: Dataset | None = None) -> 
     learner = make_learner(kind, config.learner_settings(), random_state=repeat_seed(config.seed, 0))
     learner.fit(normalizer(x), y)
     timings["fit"] = time.perf_counter() - start
-    scorer = Scorer(learner, normalizer, list(space.names))
+    score_seed = int(stream(config.seed, 0, "identify:score").integers(2**31 - 1)) if learner.stochastic else None
+    scorer = Scorer(learner, normalizer, list(space.names), seed=score_seed)
 
     candidates = space.sample(config.size_sample, stream(config.seed, 0, "identify:candidates"))
     start = time.perf_counter()
-    mean = _score_batched(scorer, candidates)
+    mean, uncertainty = scorer.score(candidates)  # eq. 1 on the committee (pass) mean
     timings["score"] = time.perf_counter() - start
-    from strategies.selectors import committee_uncertainty
-
-    uncertainty = committee_uncertainty(mean)
     n_random = int(round(config.random_fraction * config.size_select))
     chosen = top_n(uncertainty, config.size_select - n_random, stream(config.seed, 0, "identify:select"))
     if n_random:
