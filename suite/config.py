@@ -302,25 +302,31 @@ class BenchmarkConfig(_Strict):
         return 1 + -(-(self.size_max - self.size_initial) // self.size_select)
 
 
-def list_profiles() -> list[str]:
-    """Names of the built-in profiles."""
-    folder = resources.files("suite") / "profiles"
+def list_profiles(subfolder: str = "") -> list[str]:
+    """Names of the built-in profiles (``subfolder``: ``studies``, ``identify`` for the other commands)."""
+    folder = resources.files("suite") / "profiles" / subfolder if subfolder else resources.files("suite") / "profiles"
     return sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
 
 
-def _read_yaml(source: str) -> dict[str, Any]:
+def read_settings(source: str, *, subfolder: str = "", kind: str = "profile") -> dict[str, Any]:
+    """The settings mapping of a YAML file, or of the built-in ``kind`` named ``source``.
+
+    One reader for every command's profiles (benchmarks, studies, identify runs), so
+    they fail with the same messages: a missing file, an unknown profile (listing
+    the built-in ones), invalid YAML, or YAML that is not a mapping.
+    """
     path = Path(source).expanduser()
+    names = list_profiles(subfolder)
     if path.suffix in {".yaml", ".yml"} or path.exists():
         if not path.is_file():
-            raise ConfigError(
-                f"config file {source!r} does not exist; give a YAML file or one of the profiles {list_profiles()}."
-            )
+            raise ConfigError(f"config file {source!r} does not exist; give a YAML file or one of the {kind}s {names}.")
         text, origin = path.read_text(), str(path)
     else:
-        profile = resources.files("suite") / "profiles" / f"{source}.yaml"
+        folder = resources.files("suite") / "profiles" / subfolder if subfolder else resources.files("suite") / "profiles"
+        profile = folder / f"{source}.yaml"
         if not profile.is_file():
-            raise ConfigError(f"unknown profile {source!r}; choose from {list_profiles()} or give a YAML file.")
-        text, origin = profile.read_text(), f"profile {source}"
+            raise ConfigError(f"unknown {kind} {source!r}; choose from {names} or give a YAML file.")
+        text, origin = profile.read_text(), f"{kind} {source}"
     try:
         data = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
@@ -376,7 +382,7 @@ def load_config(source: str | None = None, overrides: list[str] | None = None) -
     >>> load_config("quick", ["size_max=4000"]).size_max
     4000
     """
-    data = apply_overrides(_read_yaml(source or "quick"), list(overrides or []))
+    data = apply_overrides(read_settings(source or "quick"), list(overrides or []))
     try:
         return BenchmarkConfig.model_validate(data)
     except ValidationError as exc:

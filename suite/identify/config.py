@@ -8,14 +8,20 @@ of the most uncertain to keep, and which projections to draw.
 
 from __future__ import annotations
 
-from importlib import resources
-from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError, field_validator, model_validator
 
-from suite.config import DatasetConfig, ForestConfig, NetworkConfig, OracleConfig, _describe, apply_overrides
+from suite.config import (
+    DatasetConfig,
+    ForestConfig,
+    NetworkConfig,
+    OracleConfig,
+    _describe,
+    apply_overrides,
+    list_profiles,
+    read_settings,
+)
 from suite.errors import ConfigError
 
 __all__ = ["IdentifyConfig", "LEARNERS", "ProjectionConfig", "list_identify_profiles", "load_identify_config"]
@@ -104,35 +110,13 @@ class IdentifyConfig(_Strict):
         return section.model_dump()
 
 
-def _folder() -> Any:
-    return resources.files("suite") / "profiles" / "identify"
-
-
 def list_identify_profiles() -> list[str]:
     """Names of the built-in identify profiles."""
-    return sorted(p.name.removesuffix(".yaml") for p in _folder().iterdir() if p.name.endswith(".yaml"))
+    return list_profiles("identify")
 
 
 def _read(source: str) -> dict[str, Any]:
-    path = Path(source).expanduser()
-    if path.suffix in {".yaml", ".yml"} or path.exists():
-        if not path.is_file():
-            raise ConfigError(f"identify file {source!r} does not exist; give a YAML file or one of "
-                              f"the profiles {list_identify_profiles()}.")
-        text, origin = path.read_text(), str(path)
-    else:
-        profile = _folder() / f"{source}.yaml"
-        if not profile.is_file():
-            raise ConfigError(f"unknown identify profile {source!r}; choose from {list_identify_profiles()} "
-                              "or give a YAML file.")
-        text, origin = profile.read_text(), f"identify profile {source}"
-    try:
-        data = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{origin} is not valid YAML: {exc}") from exc
-    if not isinstance(data, dict):
-        raise ConfigError(f"{origin} must hold a mapping of settings, but holds {type(data).__name__}.")
-    return data
+    return read_settings(source, subfolder="identify", kind="identify profile")
 
 
 def load_identify_config(source: str | None = None, overrides: list[str] | None = None) -> IdentifyConfig:

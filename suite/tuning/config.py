@@ -11,15 +11,20 @@ A study file (or a built-in study profile under ``suite/profiles/studies/``) hol
 
 from __future__ import annotations
 
-from importlib import resources
-from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError, field_validator, model_validator
 
 from strategies.registry import STRATEGIES, get_strategy
-from suite.config import BenchmarkConfig, _describe, apply_overrides, comma_list, known_names
+from suite.config import (
+    BenchmarkConfig,
+    _describe,
+    apply_overrides,
+    comma_list,
+    known_names,
+    list_profiles,
+    read_settings,
+)
 from suite.errors import ConfigError
 
 __all__ = [
@@ -191,33 +196,13 @@ class StudyConfig(_Strict):
         return self.tuning.trials
 
 
-def _folder() -> Any:
-    return resources.files("suite") / "profiles" / "studies"
-
-
 def list_study_profiles() -> list[str]:
     """Names of the built-in study profiles."""
-    return sorted(p.name.removesuffix(".yaml") for p in _folder().iterdir() if p.name.endswith(".yaml"))
+    return list_profiles("studies")
 
 
 def _read(source: str) -> dict[str, Any]:
-    path = Path(source).expanduser()
-    if path.suffix in {".yaml", ".yml"} or path.exists():
-        if not path.is_file():
-            raise ConfigError(f"study file {source!r} does not exist; give a YAML file or one of {list_study_profiles()}.")
-        text, origin = path.read_text(), str(path)
-    else:
-        profile = _folder() / f"{source}.yaml"
-        if not profile.is_file():
-            raise ConfigError(f"unknown study profile {source!r}; choose from {list_study_profiles()} or give a YAML file.")
-        text, origin = profile.read_text(), f"study profile {source}"
-    try:
-        data = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{origin} is not valid YAML: {exc}") from exc
-    if not isinstance(data, dict):
-        raise ConfigError(f"{origin} must hold a mapping of settings, but holds {type(data).__name__}.")
-    return data
+    return read_settings(source, subfolder="studies", kind="study profile")
 
 
 def _nested_copy(data: dict[str, Any]) -> dict[str, Any]:
