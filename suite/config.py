@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError, field_validator, model_validator
@@ -33,6 +33,9 @@ __all__ = [
     "list_profiles",
     "load_config",
 ]
+
+
+SettingsT = TypeVar("SettingsT", bound=BaseModel)
 
 
 def comma_list(value: Any) -> Any:
@@ -382,8 +385,27 @@ def load_config(source: str | None = None, overrides: list[str] | None = None) -
     >>> load_config("quick", ["size_max=4000"]).size_max
     4000
     """
-    data = apply_overrides(read_settings(source or "quick"), list(overrides or []))
+    return load_settings(BenchmarkConfig, source or "quick", overrides)
+
+
+def load_settings(
+    model: type[SettingsT],
+    source: str,
+    overrides: list[str] | None = None,
+    *,
+    subfolder: str = "",
+    kind: str = "profile",
+    what: str = "configuration",
+) -> SettingsT:
+    """Read ``source`` (see :func:`read_settings`), apply overrides and validate it as ``model``.
+
+    Raises
+    ------
+    ConfigError
+        ``invalid <what>: `` followed by every bad setting, as :func:`load_config` does.
+    """
+    data = apply_overrides(read_settings(source, subfolder=subfolder, kind=kind), list(overrides or []))
     try:
-        return BenchmarkConfig.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(f"invalid configuration: {_describe(exc)}") from None
+        raise ConfigError(f"invalid {what}: {_describe(exc)}") from None

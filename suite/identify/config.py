@@ -10,19 +10,16 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PositiveInt, field_validator, model_validator
 
 from suite.config import (
     DatasetConfig,
     ForestConfig,
     NetworkConfig,
     OracleConfig,
-    _describe,
-    apply_overrides,
     list_profiles,
-    read_settings,
+    load_settings,
 )
-from suite.errors import ConfigError
 
 __all__ = ["IdentifyConfig", "LEARNERS", "ProjectionConfig", "list_identify_profiles", "load_identify_config"]
 
@@ -115,9 +112,6 @@ def list_identify_profiles() -> list[str]:
     return list_profiles("identify")
 
 
-def _read(source: str) -> dict[str, Any]:
-    return read_settings(source, subfolder="identify", kind="identify profile")
-
 
 def load_identify_config(source: str | None = None, overrides: list[str] | None = None) -> IdentifyConfig:
     """Read an identify profile or YAML file (default ``identify-quick``) and apply overrides.
@@ -132,8 +126,5 @@ def load_identify_config(source: str | None = None, overrides: list[str] | None 
     >>> load_identify_config("identify-quick", ["size_select=50"]).size_select
     50
     """
-    data = apply_overrides(_read(source or "identify-quick"), list(overrides or []))
-    try:
-        return IdentifyConfig.model_validate(data)
-    except ValidationError as exc:
-        raise ConfigError(f"invalid identify configuration: {_describe(exc)}") from None
+    return load_settings(IdentifyConfig, source or "identify-quick", overrides, subfolder="identify",
+                         kind="identify profile", what="identify configuration")

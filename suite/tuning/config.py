@@ -13,19 +13,16 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PositiveInt, field_validator, model_validator
 
 from strategies.registry import STRATEGIES, get_strategy
 from suite.config import (
     BenchmarkConfig,
-    _describe,
-    apply_overrides,
     comma_list,
     known_names,
     list_profiles,
-    read_settings,
+    load_settings,
 )
-from suite.errors import ConfigError
 
 __all__ = [
     "OBJECTIVES",
@@ -201,12 +198,6 @@ def list_study_profiles() -> list[str]:
     return list_profiles("studies")
 
 
-def _read(source: str) -> dict[str, Any]:
-    return read_settings(source, subfolder="studies", kind="study profile")
-
-
-def _nested_copy(data: dict[str, Any]) -> dict[str, Any]:
-    return {k: _nested_copy(v) if isinstance(v, dict) else v for k, v in data.items()}
 
 
 def load_study_config(source: str | None = None, overrides: list[str] | None = None) -> StudyConfig:
@@ -222,9 +213,5 @@ def load_study_config(source: str | None = None, overrides: list[str] | None = N
     >>> load_study_config("tune-fig8").tuning.grid["size_select"]
     [500, 2500, 5000, 7500]
     """
-    data = _nested_copy(_read(source or "tune-quick"))
-    data = apply_overrides(data, list(overrides or []))
-    try:
-        return StudyConfig.model_validate(data)
-    except ValidationError as exc:
-        raise ConfigError(f"invalid study configuration: {_describe(exc)}") from None
+    return load_settings(StudyConfig, source or "tune-quick", overrides, subfolder="studies",
+                         kind="study profile", what="study configuration")
