@@ -325,6 +325,8 @@ def read_table(path: str | Path, mapping: TableMapping, *, n_parameters: int | N
         raise TableError(f"{where}: column {names[label_at]!r} is the label and cannot also be a parameter.")
     if not chosen:
         raise TableError(f"{where}: no parameter columns besides the label {names[label_at]!r}.")
+    if len(columns[label_at]) == 0:
+        raise TableError(f"{where}: the table has a header but no data rows; give a table of labelled points.")
     x = np.column_stack([_numeric(columns[i], names[i], where) for i in chosen])
     bad = ~np.isfinite(x)
     if bad.any():

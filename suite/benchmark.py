@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
-from datasets.oracles import Oracle
+from datasets.oracles import Oracle, OracleError
 from datasets.pools import Pool
 from datasets.registry import Dataset
 from strategies.registry import get_strategy, make_learner, make_selector
@@ -109,6 +109,12 @@ def run_benchmark(
         raise ValueError(f"repeat indices must lie in [0, {config.repeats}), but got {bad}.")
     if dataset.source is not None:
         dataset.source.check_sizes(config.size_initial, config.size_test, config.size_select)
+        classes = np.unique(dataset.source.table.y)
+        if classes.size < 2:
+            raise ValueError(
+                f"{dataset.source.table.source}: every row has label {int(classes[0]) if classes.size else '-'}, "
+                "so there is no decision boundary to learn; check the label column and table.positive."
+            )
     if tracker is None:
         return _run(config, dataset, repeats, None, progress, on_step=on_step)
     parent = tracker.start_parent(dataset)
@@ -164,6 +170,11 @@ def _repeat_data(
     if oracle is None:  # unreachable: a Dataset has an oracle or a table source
         raise ValueError(f"dataset {dataset.name!r} has neither an oracle nor a table.")
     initial = _label_known(oracle, dataset.space.sample(config.size_initial, stream(config.seed, repeat, "initial")))
+    if len(initial.y) == 0:
+        raise OracleError(
+            f"no point of the initial set ({config.size_initial} points) got a label from the oracle, so there is "
+            "nothing to train on; check the oracle (its messages are above)."
+        )
     test = _label_known(oracle, dataset.space.sample(config.size_test, stream(config.seed, repeat, "test")))
     return initial, test.x, test.y, dataset.new_pool
 

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from strategies.registry import STRATEGIES
-from suite.cost import COST_GRID, cost_gain
+from suite.cost import COST_GRID, cost_gain, describe_break_even
 from suite.gain import compute_gain
 from suite.readback import RunSet, read_runs
 from suite.statistics import curve_area, gain_table, paired_test, summarize
@@ -127,7 +127,7 @@ def _markdown(report: Report) -> str:
               "Wall-clock gain t_random / t_active to reach random sampling's best accuracy when one oracle "
               "call costs c seconds (active learning's training and candidate scoring included).", ""]
     for name, be in _break_even_summary(report).items():
-        lines.append(f"- {name}: active learning pays above an oracle cost of {be['median']:.3g} s per label "
+        lines.append(f"- {name}: {describe_break_even(be['median'])} "
                      f"(median over repeats; range {be['min']:.3g} - {be['max']:.3g} s)")
     if len(report.cost):
         picks = report.cost[report.cost.oracle_seconds.apply(lambda c: math.isclose(math.log10(c) % 1, 0, abs_tol=1e-9))]
@@ -182,7 +182,8 @@ def report_runs(targets: list[str], *, out: Path | None = None, tracking_uri: st
 
     With one configuration the report goes straight into ``out``; with several,
     into one subfolder per configuration, plus ``dimensionality.csv``/``.png``
-    comparing their cost-aware gains by free-parameter count.
+    comparing the cost-aware gains of the SUSY-AI benchmarks that differ in their
+    fixed sectors, by free-parameter count.
     """
     from suite.dimensionality import write_dimensionality
 
@@ -196,6 +197,8 @@ def report_runs(targets: list[str], *, out: Path | None = None, tracking_uri: st
         if log:
             _log(report, folder, tracking_uri)
         done.append((report, folder))
-    if len(groups) > 1:
-        write_dimensionality([r for r, _ in done], base)
+    # Only benchmarks of the SUSY-AI box that differ in their fixed sectors are one study by dimension.
+    by_dimension = [r for r, _ in done if r.runs.params.get("dataset.name") == "susyai"]
+    if len({r.runs.params.get("dataset.fixed_sectors") for r in by_dimension}) > 1:
+        write_dimensionality(by_dimension, base)
     return done

@@ -104,7 +104,8 @@ class DatasetConfig(_Strict):
         if unknown:
             raise ValueError(f"dataset {self.name!r} does not take {unknown}; it accepts {list(allowed)}")
         if self.path is not None and not Path(self.path).expanduser().is_file():
-            raise ValueError(f"dataset.path {self.path!r} does not exist; give the path of the file")
+            problem = "is a folder, not a file" if Path(self.path).expanduser().is_dir() else "does not exist"
+            raise ValueError(f"dataset.path {self.path!r} {problem}; give the path of the file")
         return self
 
     def options(self) -> dict[str, Any]:

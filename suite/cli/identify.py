@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from suite.cli._util import user_errors
+from suite.cli._util import given_overrides, user_errors
 
 __all__ = ["identify_command"]
 
@@ -27,7 +27,7 @@ def identify_command(
     from suite.identify import load_identify_config, run_identify
 
     with user_errors():
-        config = load_identify_config(source, [o for o in overrides or [] if o.partition("=")[2].strip()])
+        config = load_identify_config(source, given_overrides(overrides))
         typer.echo(f"alsuite identify: {config.name} on {config.dataset.name} with {config.learner}; "
                    f"{config.size_select} most uncertain of {config.size_sample} prior candidates")
         output = run_identify(config, out, track=not no_track,

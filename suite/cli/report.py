@@ -24,6 +24,7 @@ def report_command(
 ) -> None:
     """Learning curves, gains with bootstrap intervals, curve areas, paired tests, cost-aware gain."""
     from suite.comparison import report_runs
+    from suite.cost import describe_break_even
 
     with user_errors():
         done = report_runs(list(targets), out=out, tracking_uri=tracking_uri, log=log, seed=seed)
@@ -36,6 +37,6 @@ def report_command(
             shown = f"p = {row.p_value:.3g}" if row.p_value is not None else "no test"
             typer.echo(f"  {row.strategy} vs {row.baseline} ({row.quantity}): {shown}; {row.message}")
         for row in report.break_even.groupby("strategy").break_even_seconds.median().items():
-            typer.echo(f"  {row[0]}: active learning pays above {row[1]:.3g} s per oracle call (median break-even)")
+            typer.echo(f"  {row[0]}: {describe_break_even(row[1])} (median break-even over repeats)")
         for note in report.notes:
             typer.echo(f"  note: {note}")

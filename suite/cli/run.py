@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from suite.cli._util import user_errors
+from suite.cli._util import given_overrides, user_errors
 
 __all__ = ["run_command"]
 
@@ -37,6 +37,7 @@ def run_command(
     ] = None,
 ) -> None:
     """Run a benchmark: every strategy on every repeat, logged to MLflow."""
+    from datasets.oracles import OracleError
     from datasets.registry import DATASETS
     from suite.benchmark import run_benchmark
     from suite.config import load_config
@@ -47,7 +48,7 @@ def run_command(
 
     resume = (resume or "").strip() or None
     with user_errors():
-        given = [o for o in overrides or [] if o.partition("=")[2].strip()]
+        given = given_overrides(overrides)
         if resume and no_track:
             raise ValueError("--resume continues a tracked run; drop --no-track.")
         if resume and scale_sizes:
@@ -68,12 +69,19 @@ def run_command(
             f"{' or until the pool is empty' if DATASETS[config.dataset.name].pool == 'finite' else ''}, "
             f"{config.repeats} repeats"
         )
+        extra = "" if config.checkpoint.dir is None else f" --set checkpoint.dir={config.checkpoint.dir}"
         try:
             result = run_benchmark(config, tracker=tracker, repeats=repeat, progress=progress)
         except BenchmarkInterrupted as stop:
-            extra = "" if config.checkpoint.dir is None else f" --set checkpoint.dir={config.checkpoint.dir}"
             typer.echo(f"alsuite: {stop}. Resume with: {stop.resume_command()}{extra}", err=True)
             raise typer.Exit(code=130) from None
+        except OracleError as exc:  # labels paid before the failure are in the checkpoint
+            if tracker is not None and tracker.parent_run_id and config.checkpoint.enabled:
+                typer.echo(f"error: {' '.join(str(exc).split())}", err=True)
+                typer.echo(f"alsuite: every label paid so far is saved; after fixing the oracle, resume with: "
+                           f"alsuite run --resume {tracker.parent_run_id}{extra}", err=True)
+                raise typer.Exit(code=2) from None
+            raise
     typer.echo(format_summary(result))
     if tracker is not None:
         typer.echo(f"MLflow parent run {result.parent_run_id} at {tracker.client.tracking_uri}; "

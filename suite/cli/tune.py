@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from suite.cli._util import user_errors
+from suite.cli._util import given_overrides, user_errors
 
 __all__ = ["tune_command"]
 
@@ -36,7 +36,7 @@ def tune_command(
     from suite.tuning import load_study_config, run_study
 
     with user_errors():
-        sets = [o for o in overrides or [] if o.partition("=")[2].strip()]
+        sets = given_overrides(overrides)
         if study:
             sets.append(f"tuning.study={study}")
         config = load_study_config(source, sets)

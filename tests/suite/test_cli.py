@@ -89,3 +89,47 @@ def test_run_scale_sizes_shrinks_the_loop_with_the_free_dimension():
     assert "200 -> 300 labels in steps of 100" in result.output
     halved = runner.invoke(app, ["run", "demo-hypersphere", "--no-track", "--scale-sizes", "--set", "dataset.fixed_sectors=ew"])
     assert halved.exit_code == 2 and "dataset 'hypersphere' does not take ['fixed_sectors']" in halved.output
+
+
+def test_an_override_without_a_value_is_an_error_not_ignored():
+    result = runner.invoke(app, ["run", "demo-hypersphere", "--no-track", "--set", "repeats"])
+    assert result.exit_code == 2
+    assert "error: override 'repeats' must look like key=value" in result.output
+
+
+@pytest.mark.mlflow
+def test_an_unwritable_checkpoint_folder_is_one_line(tracking_uri, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    args = ["run", "demo-hypersphere", "--no-progress", "--set", "repeats=1", "--set", "size_max=300",
+            "--set", f"checkpoint.dir={blocker}"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    last = result.output.strip().splitlines()[-1]
+    assert last.startswith("error: ") and str(blocker) in last and "Traceback" not in result.output
+
+
+def test_an_unreachable_tracking_store_is_one_line(monkeypatch):
+    monkeypatch.setenv("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "0")
+    monkeypatch.setenv("MLFLOW_HTTP_REQUEST_TIMEOUT", "5")
+    args = ["run", "demo-hypersphere", "--no-progress", "--set", "repeats=1", "--set", "size_max=300",
+            "--tracking-uri", "http://127.0.0.1:9"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "error: the MLflow tracking store failed" in result.output and "--no-track" in result.output
+
+
+def test_a_one_class_table_and_an_empty_table_are_refused(tmp_path):
+    one = tmp_path / "one.csv"
+    one.write_text("a,b,allowed\n" + "".join(f"{i},{i % 3},1\n" for i in range(60)))
+    empty = tmp_path / "empty.csv"
+    empty.write_text("a,b,allowed\n")
+    base = ["run", "paper-rf-finite", "--no-track", "--no-progress", "--set", "dataset.name=table", "--set", "size_initial=5",
+            "--set", "size_test=10", "--set", "size_select=5", "--set", "size_sample=50", "--set", "size_max=40",
+            "--set", "dataset.table.label=allowed"]
+    result = runner.invoke(app, base + ["--set", f"dataset.path={one}"])
+    assert result.exit_code == 2 and "every row has label 1, so there is no decision boundary" in result.output
+    result = runner.invoke(app, base + ["--set", f"dataset.path={empty}"])
+    assert result.exit_code == 2 and "the table has a header but no data rows" in result.output
+    result = runner.invoke(app, base + ["--set", f"dataset.path={tmp_path}"])
+    assert result.exit_code == 2 and "is a folder, not a file" in result.output

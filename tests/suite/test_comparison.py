@@ -67,7 +67,8 @@ def test_one_repeat_gives_a_message_instead_of_a_test(tracking_uri, tmp_path):
         assert row.p_value is None and row.repeats == 1
         assert row.message.startswith("needs at least 2 paired repeats")
     md = (tmp_path / "report.md").read_text()
-    assert "needs at least 2 paired repeats" in md and "active learning pays above" in md
+    assert "needs at least 2 paired repeats" in md
+    assert any(words in md for words in ("pays above an oracle cost of", "never pays", "pays at every oracle cost"))
     assert not mlflow.MlflowClient(tracking_uri).list_artifacts(result.parent_run_id, "report")
 
 
@@ -78,8 +79,8 @@ def test_different_configs_are_reported_separately_never_mixed(tracking_uri, tmp
         read_runs([a.parent_run_id, b.parent_run_id])
     done = report_runs(["alsuite"], out=tmp_path, log=False)
     assert [r.runs.parent_run_ids for r, _ in done] == [[a.parent_run_id], [b.parent_run_id]]
-    table = pd.read_csv(tmp_path / "dimensionality.csv")
-    assert table.free_parameters.tolist() == [4, 4] and (tmp_path / "dimensionality.png").is_file()
+    # two seeds of one analytic benchmark are not a study by dimension: no comparison is written
+    assert not (tmp_path / "dimensionality.csv").exists() and not (tmp_path / "dimensionality.png").exists()
     assert all((folder / "report.md").is_file() for _, folder in done)
 
 

@@ -47,3 +47,11 @@ def test_never_reaching_the_target_never_pays_and_no_overhead_always_pays():
 def test_missing_timing_column_is_named():
     with pytest.raises(ValueError, match="needs the per-iteration column 'select_seconds'"):
         cost_gain(RANDOM, ACTIVE.drop(columns="select_seconds"))
+
+
+def test_break_even_in_words():
+    from suite.cost import describe_break_even
+
+    assert describe_break_even(float("inf")).startswith("active learning never pays")
+    assert describe_break_even(0.0) == "active learning pays at every oracle cost"
+    assert describe_break_even(0.00061) == "active learning pays above an oracle cost of 0.00061 s per label"
