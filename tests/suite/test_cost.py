@@ -47,3 +47,11 @@ def test_never_reaching_the_target_never_pays_and_no_overhead_always_pays():
 def test_missing_timing_column_is_named():
     with pytest.raises(ValueError, match="needs the per-iteration column 'select_seconds'"):
         cost_gain(RANDOM, ACTIVE.drop(columns="select_seconds"))
+
+
+def test_break_even_sentences():
+    from suite.comparison import break_even_text
+
+    assert break_even_text("rf-qbc", 0.12) == "rf-qbc: active learning pays above an oracle cost of 0.12 s per label"
+    assert "does not pay at any oracle cost" in break_even_text("rf-qbc", math.inf)
+    assert "pays at every oracle cost" in break_even_text("rf-qbc", 0.0)
