@@ -20,12 +20,21 @@ import numpy as np
 import pandas as pd
 
 from strategies.registry import STRATEGIES
-from suite.cost import COST_GRID, cost_gain, describe_break_even
+from suite.cost import COST_GRID, cost_gain
 from suite.gain import compute_gain
 from suite.readback import RunSet, read_runs
 from suite.statistics import curve_area, gain_table, paired_test, summarize
 
-__all__ = ["Report", "build_report", "report_runs", "write_report"]
+__all__ = ["Report", "break_even_text", "build_report", "report_runs", "write_report"]
+
+
+def break_even_text(name: str, seconds: float) -> str:
+    """One sentence on where active learning starts to pay in wall-clock time."""
+    if math.isinf(seconds):
+        return f"{name}: active learning does not pay at any oracle cost (it needs no fewer labels than random)"
+    if seconds == 0.0:
+        return f"{name}: active learning pays at every oracle cost (its overhead is below random's one fit)"
+    return f"{name}: active learning pays above an oracle cost of {seconds:.3g} s per label"
 
 
 @dataclass
@@ -127,8 +136,8 @@ def _markdown(report: Report) -> str:
               "Wall-clock gain t_random / t_active to reach random sampling's best accuracy when one oracle "
               "call costs c seconds (active learning's training and candidate scoring included).", ""]
     for name, be in _break_even_summary(report).items():
-        lines.append(f"- {name}: {describe_break_even(be['median'])} "
-                     f"(median over repeats; range {be['min']:.3g} - {be['max']:.3g} s)")
+        lines.append(f"- {break_even_text(name, be['median'])} "
+                     f"(median break-even over repeats; range {be['min']:.3g} - {be['max']:.3g} s)")
     if len(report.cost):
         picks = report.cost[report.cost.oracle_seconds.apply(lambda c: math.isclose(math.log10(c) % 1, 0, abs_tol=1e-9))]
         lines += ["", "```", picks.to_string(**fmt), "```"]

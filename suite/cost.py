@@ -58,15 +58,6 @@ def _column(frame: pd.DataFrame, name: str) -> np.ndarray:
     return frame[name].to_numpy(dtype=np.float64)
 
 
-def describe_break_even(seconds: float) -> str:
-    """A break-even cost in words: ``inf`` never pays, 0 always pays."""
-    if math.isinf(seconds):
-        return "active learning never pays at any oracle cost (it does not reach random's best accuracy sooner)"
-    if seconds == 0.0:
-        return "active learning pays at every oracle cost"
-    return f"active learning pays above an oracle cost of {seconds:.3g} s per label"
-
-
 def cost_gain(random: pd.DataFrame, active: pd.DataFrame, costs: np.ndarray = COST_GRID) -> CostGain:
     """Wall-clock gain ``t_random(c) / t_active(c)`` for each cost ``c`` (see the module docstring).
 

@@ -81,20 +81,23 @@ def write_dimensionality(reports: list[Report], folder: Path) -> list[Path]:
     """
     from suite.figures import cost_gain_figure
 
-    rows, curves, evens = [], [], {}
+    rows: list[dict[str, object]] = []
+    curves: list[pd.DataFrame] = []
+    evens: dict[str, dict[str, float]] = {}
     for report in reports:
         free = free_dimension_of_params(report.runs.params)
         for name in report.pairs:
             label = f"{report.runs.name} {name} ({free} free)"
             gains = report.gains[report.gains.strategy == name]
             even = report.break_even[report.break_even.strategy == name].break_even_seconds
+            even_median = float(np.median(even)) if len(even) else float("nan")
             rows.append({"config": report.runs.name, "strategy": name, "free_parameters": free,
                          "gain_median": float(gains.gain_median.iloc[0]) if len(gains) else float("nan"),
-                         "break_even_seconds_median": float(np.median(even)) if len(even) else float("nan"),
+                         "break_even_seconds_median": even_median,
                          "parent_run_ids": ",".join(report.runs.parent_run_ids)})
             cost = report.cost[report.cost.strategy == name].assign(label=label)
             curves.append(cost)
-            evens[label] = {"median": rows[-1]["break_even_seconds_median"]}
+            evens[label] = {"median": even_median}
     folder.mkdir(parents=True, exist_ok=True)
     table = pd.DataFrame(rows).sort_values("free_parameters", ascending=False, na_position="last")
     csv = folder / "dimensionality.csv"

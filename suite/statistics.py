@@ -53,7 +53,7 @@ def bootstrap_interval(
     return float(low), float(high)
 
 
-def summarize(values: Sequence[float], *, seed: int = 0, prefix: str = "") -> dict[str, float]:
+def summarize(values: Sequence[float] | np.ndarray, *, seed: int = 0, prefix: str = "") -> dict[str, float]:
     """Min / median / max, the bootstrap 95% interval of the median, and the count."""
     data = np.asarray(values, dtype=np.float64)
     low, high = bootstrap_interval(data, seed=seed)

@@ -23,8 +23,7 @@ def report_command(
     seed: Annotated[int, typer.Option(help="Seed of the bootstrap intervals.")] = 0,
 ) -> None:
     """Learning curves, gains with bootstrap intervals, curve areas, paired tests, cost-aware gain."""
-    from suite.comparison import report_runs
-    from suite.cost import describe_break_even
+    from suite.comparison import break_even_text, report_runs
 
     with user_errors():
         done = report_runs(list(targets), out=out, tracking_uri=tracking_uri, log=log, seed=seed)
@@ -36,7 +35,7 @@ def report_command(
         for row in report.significance.itertuples():
             shown = f"p = {row.p_value:.3g}" if row.p_value is not None else "no test"
             typer.echo(f"  {row.strategy} vs {row.baseline} ({row.quantity}): {shown}; {row.message}")
-        for row in report.break_even.groupby("strategy").break_even_seconds.median().items():
-            typer.echo(f"  {row[0]}: {describe_break_even(row[1])} (median break-even over repeats)")
+        for name, seconds in report.break_even.groupby("strategy", sort=False).break_even_seconds.median().items():
+            typer.echo(f"  {break_even_text(str(name), float(seconds))} (median break-even)")
         for note in report.notes:
             typer.echo(f"  note: {note}")

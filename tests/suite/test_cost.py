@@ -49,9 +49,9 @@ def test_missing_timing_column_is_named():
         cost_gain(RANDOM, ACTIVE.drop(columns="select_seconds"))
 
 
-def test_break_even_in_words():
-    from suite.cost import describe_break_even
+def test_break_even_sentences():
+    from suite.comparison import break_even_text
 
-    assert describe_break_even(float("inf")).startswith("active learning never pays")
-    assert describe_break_even(0.0) == "active learning pays at every oracle cost"
-    assert describe_break_even(0.00061) == "active learning pays above an oracle cost of 0.00061 s per label"
+    assert break_even_text("rf-qbc", 0.12) == "rf-qbc: active learning pays above an oracle cost of 0.12 s per label"
+    assert "does not pay at any oracle cost" in break_even_text("rf-qbc", math.inf)
+    assert "pays at every oracle cost" in break_even_text("rf-qbc", 0.0)
