@@ -32,6 +32,7 @@ def format_summary(result: BenchmarkResult) -> str:
     lines = ["Final accuracy (min / median / max over repeats):", final_scores(result.curves).to_string(index=False)]
     gains = result.gain_summary()
     if len(gains):
+        gains = gains.astype({"gain_repeats": int, "gain_reached": int})
         lines += ["", "Gain N_random / N_active (eq. 2; 0 = random's best accuracy never reached):",
                   gains.to_string(index=False, float_format=lambda v: f"{v:.3f}")]
     else:

@@ -67,7 +67,7 @@ def run_command(
             f"alsuite: {config.name} on {config.dataset.name}: {', '.join(config.strategies)}; "
             f"{config.size_initial} -> {config.size_max} labels in steps of {config.size_select}"
             f"{' or until the pool is empty' if DATASETS[config.dataset.name].pool == 'finite' else ''}, "
-            f"{config.repeats} repeats"
+            f"{config.repeats} repeat{'s' if config.repeats != 1 else ''}"
         )
         extra = "" if config.checkpoint.dir is None else f" --set checkpoint.dir={config.checkpoint.dir}"
         try:
