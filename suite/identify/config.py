@@ -112,7 +112,6 @@ def list_identify_profiles() -> list[str]:
     return list_profiles("identify")
 
 
-
 def load_identify_config(source: str | None = None, overrides: list[str] | None = None) -> IdentifyConfig:
     """Read an identify profile or YAML file (default ``identify-quick``) and apply overrides.
 

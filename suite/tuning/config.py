@@ -198,8 +198,6 @@ def list_study_profiles() -> list[str]:
     return list_profiles("studies")
 
 
-
-
 def load_study_config(source: str | None = None, overrides: list[str] | None = None) -> StudyConfig:
     """Read a study profile or YAML file (default ``tune-quick``) and apply ``key=value`` overrides.
 
