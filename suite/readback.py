@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import mlflow
 import pandas as pd
@@ -126,7 +127,11 @@ def read_runs(targets: Sequence[str], *, tracking_uri: str | None = None) -> lis
     """
     if not targets:
         raise ValueError("give at least one parent run id or experiment name.")
-    client = mlflow.MlflowClient(tracking_uri)
+    uri = tracking_uri or mlflow.get_tracking_uri()
+    if uri.startswith("sqlite:///") and not Path(uri.removeprefix("sqlite:///")).is_file():
+        raise ValueError(f"there is no MLflow store at {uri}; run a benchmark here first, or point "
+                         "--tracking-uri (or MLFLOW_TRACKING_URI) at the store that holds the runs.")
+    client = mlflow.MlflowClient(uri)
     groups: dict[tuple[tuple[str, str], ...], list[Run]] = {}
     explicit: list[Run] = []
     for target in targets:

@@ -146,6 +146,10 @@ def identify_targets(config: IdentifyConfig, dataset: Dataset | None = None) -> 
     """
     dataset = dataset or prepare_identify_dataset(config)
     space = dataset.space
+    named = {p for pair in config.projection.pairs or [] for p in pair}
+    if named - set(space.names):  # refuse before paying for labels and training
+        raise ValueError(f"projection.pairs names unknown parameters {sorted(named - set(space.names))}; "
+                         f"the space has {list(space.names)}.")
     timings: dict[str, float] = {}
     start = time.perf_counter()
     x, y = training_data(config, dataset)

@@ -106,3 +106,10 @@ def test_empty_targets_experiments_and_parents_are_refused(tracking_uri):
     client.set_terminated(lonely, "FINISHED")
     with pytest.raises(ValueError, match=rf"parent runs \['{lonely}'\] have no finished child runs"):
         read_runs(["lonely"])
+
+
+def test_a_missing_sqlite_store_is_refused_not_created(tmp_path):
+    missing = tmp_path / "nowhere.db"
+    with pytest.raises(ValueError, match="there is no MLflow store at sqlite:///.*nowhere.db; run a benchmark"):
+        read_runs(["alsuite"], tracking_uri=f"sqlite:///{missing}")
+    assert not missing.exists()

@@ -107,3 +107,15 @@ def test_identify_on_the_pmssm_box_exports_the_mass_columns(susyai_file):
     targets = identify_targets(cfg).targets
     assert targets.m_gluino_approx.tolist() == targets.M3.abs().tolist()
     assert np.allclose(targets.m_lsp_approx, targets[["M1", "M2", "mu"]].abs().min(axis=1))
+
+
+def test_unknown_projection_pairs_are_refused_before_any_label_is_paid(monkeypatch):
+    import suite.identify.targets as targets
+
+    def no_labels(*args: object) -> None:
+        raise AssertionError("training data was labelled before the pairs were checked")
+
+    monkeypatch.setattr(targets, "training_data", no_labels)
+    cfg = _config(projection={"pairs": [["x0", "M9"]]})
+    with pytest.raises(ValueError, match=r"projection.pairs names unknown parameters \['M9'\]; the space has \['x0'"):
+        identify_targets(cfg)
