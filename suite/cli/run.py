@@ -59,9 +59,12 @@ def run_command(
         else:
             config = load_config(source, given)
             if scale_sizes:
-                from suite.dimensionality import scale_loop_sizes
+                from suite.dimensionality import free_dimension, scale_loop_sizes
 
+                free = free_dimension(config)
                 config = scale_loop_sizes(config)
+                typer.echo(f"alsuite: --scale-sizes: {free} free parameters, loop sizes x ({free}/19)^2 = "
+                           f"{(free / 19) ** 2:.3g}")
             tracker = None if no_track else Tracker(config, tracking_uri=tracking_uri)
         typer.echo(
             f"alsuite: {config.name} on {config.dataset.name}: {', '.join(config.strategies)}; "

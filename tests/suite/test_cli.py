@@ -87,6 +87,7 @@ def test_run_scale_sizes_shrinks_the_loop_with_the_free_dimension():
                                  "--set", "size_max=300"])
     assert result.exit_code == 0, result.output  # 19 of 19 free: sizes unchanged
     assert "200 -> 300 labels in steps of 100" in result.output
+    assert "--scale-sizes: 19 free parameters, loop sizes x (19/19)^2 = 1" in result.output
     halved = runner.invoke(app, ["run", "demo-hypersphere", "--no-track", "--scale-sizes", "--set", "dataset.fixed_sectors=ew"])
     assert halved.exit_code == 2 and "dataset 'hypersphere' does not take ['fixed_sectors']" in halved.output
 
