@@ -155,3 +155,16 @@ def test_qbdc_local_runs_end_to_end_and_is_reproducible():
     local = a[a.strategy == "qbdc-local"]
     assert local.step.tolist() == [60, 100, 140] and local.local_share.iloc[1:].between(0, 1).all()
     pd.testing.assert_frame_equal(a.drop(columns=list(TIMINGS)), b.drop(columns=list(TIMINGS)))
+
+
+def test_bench_times_an_iteration_of_rf_qbc_local_with_its_proposal():
+    from datasets.registry import build_dataset
+    from suite.perf import iteration_split
+
+    cfg = load_config("demo-hypersphere", ["strategies=rf-random,rf-qbc-local", "size_sample=1000", "size_test=2000",
+                                           "forest.n_estimators=5", "forest.n_jobs=1"])
+    split = iteration_split(cfg, build_dataset("hypersphere", dimension=5, fraction=0.3), 300, seed=1)
+    assert split["labelled"] == 300.0
+    shares = sum(split[f"{k}_share"] for k in ("fit", "score_test", "score_candidates", "label", "logging"))
+    assert shares == pytest.approx(1.0)
+    assert split["predict_candidates_seconds"] <= split["score_candidates_seconds"]
