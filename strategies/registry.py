@@ -8,7 +8,7 @@ from types import MappingProxyType
 from typing import Any
 
 from strategies.learners import DropoutLearner, ForestLearner, Learner
-from strategies.selectors import RandomSelector, Selector, UncertaintySelector
+from strategies.selectors import DiverseSelector, RandomSelector, Selector, UncertaintySelector
 
 __all__ = ["LEARNERS", "STRATEGIES", "Strategy", "get_strategy", "learner_tags", "make_learner", "make_selector"]
 
@@ -52,6 +52,20 @@ STRATEGIES: Mapping[str, Strategy] = MappingProxyType(
             "nn-random",
             "query by dropout committee: Monte Carlo dropout passes of one network are the committee",
         ),
+        "rf-qbc-diverse": Strategy(
+            "rf-qbc-diverse",
+            "forest",
+            "diverse",
+            "rf-random",
+            "RF-QBC with spread-out batches of uncertain points (diversity section: kmeans or farthest)",
+        ),
+        "qbdc-diverse": Strategy(
+            "qbdc-diverse",
+            "dropout",
+            "diverse",
+            "nn-random",
+            "QBDC with spread-out batches of uncertain points (diversity section: kmeans or farthest)",
+        ),
     }
 )
 
@@ -85,9 +99,11 @@ def learner_tags(kind: str) -> dict[str, str]:
 
 
 def make_selector(kind: str, params: Mapping[str, Any]) -> Selector:
-    """Build a selector of ``kind``; ``params`` only apply to uncertainty selection."""
+    """Build a selector of ``kind``; ``params`` only apply to uncertainty and diverse selection."""
     if kind == "random":
         return RandomSelector()
     if kind == "uncertainty":
         return UncertaintySelector(**params)
-    raise ValueError(f"unknown selector {kind!r}; choose from ['random', 'uncertainty'].")
+    if kind == "diverse":
+        return DiverseSelector(**params)
+    raise ValueError(f"unknown selector {kind!r}; choose from ['diverse', 'random', 'uncertainty'].")

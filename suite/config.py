@@ -24,6 +24,7 @@ __all__ = [
     "BenchmarkConfig",
     "CheckpointConfig",
     "DatasetConfig",
+    "DiversityConfig",
     "ForestConfig",
     "LabellingConfig",
     "OracleConfig",
@@ -152,6 +153,18 @@ class SelectionConfig(_Strict):
     measure: Literal["eq1", "vote_std", "vote_entropy", "bald"] = "eq1"
 
 
+class DiversityConfig(_Strict):
+    """Spread-out batches of the ``*-diverse`` strategies (see ``strategies.selectors.diverse``).
+
+    The batch is chosen among the ``factor * size_select`` most uncertain
+    candidates, by ``method``: ``kmeans`` (most uncertain point per cluster) or
+    ``farthest`` (greedy farthest points weighted by uncertainty).
+    """
+
+    factor: float = Field(default=5.0, ge=1.0, allow_inf_nan=False)
+    method: Literal["kmeans", "farthest"] = "kmeans"
+
+
 class SpaceConfig(_Strict):
     """A parameter box for a user's oracle: names, bounds and optional units."""
 
@@ -260,6 +273,7 @@ class BenchmarkConfig(_Strict):
     forest: ForestConfig = ForestConfig()
     network: NetworkConfig = NetworkConfig()
     selection: SelectionConfig = SelectionConfig()
+    diversity: DiversityConfig = DiversityConfig()
     last_batch: Literal["rest", "stop"] = "rest"
     """Finite pools: when fewer rows remain than ``size_select``, label the rest or stop."""
     oracle: OracleConfig | None = None
@@ -299,6 +313,13 @@ class BenchmarkConfig(_Strict):
     def learner_params(self, kind: str) -> dict[str, Any]:
         """The settings section of learner ``kind``: ``forest`` or ``dropout`` (``network``)."""
         return (self.network if kind == "dropout" else self.forest).model_dump()
+
+    def selector_params(self, kind: str) -> dict[str, Any]:
+        """The settings of selector ``kind``: ``selection``, plus ``diversity`` for ``diverse``."""
+        params = self.selection.model_dump()
+        if kind == "diverse":
+            params.update(self.diversity.model_dump())
+        return params
 
     @property
     def n_iterations(self) -> int:
