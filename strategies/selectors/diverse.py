@@ -70,9 +70,9 @@ def farthest_point_batch(x: np.ndarray, scores: np.ndarray, n: int) -> np.ndarra
     """Greedy uncertainty-weighted farthest points: each step maximises ``score * distance``.
 
     ``distance`` is the Euclidean distance of a row to the nearest row chosen so
-    far (kept squared, the square root taken only for the weighting); the first pick is row 0 (the most uncertain, the shortlist being ordered).
-    One vectorised update of the distances per pick: O(m * n_features) memory and
-    O(n * m * n_features) time. The loop runs over the ``n`` picks (each depends on
+    far; the first pick is row 0 (the most uncertain, the shortlist being
+    ordered). One vectorised update of the distances per pick, by a matrix-vector
+    product: O(m * n_features) memory and O(n * m * n_features) time. The loop runs over the ``n`` picks (each depends on
     the previous ones), never over points. Ties go to the higher-ranked row.
 
     Parameters
