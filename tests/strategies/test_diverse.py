@@ -47,7 +47,7 @@ def test_diverse_batches_are_more_spread_than_top_k_from_the_uncertain_shortlist
     top = top_n(s, 30, np.random.default_rng(1))
     chosen = DiverseSelector(factor=5, method=method).select(forest, cand, 30, np.random.default_rng(1))
     assert len(chosen) == len(set(chosen.tolist())) == 30
-    # measured: mean pairwise 0.533 (top-k) vs 0.559 / 0.570; nearest neighbour 0.131 vs 0.165 / 0.217
+    # measured: mean pairwise 0.533 (top-k) vs 0.557 / 0.570; nearest neighbour 0.131 vs 0.164 / 0.217
     assert pdist(cand[chosen]).mean() > 1.03 * pdist(cand[top]).mean()
     assert _nearest(cand[chosen]) > 1.2 * _nearest(cand[top])
     # top-k maximises mean uncertainty; the diverse batch stays within the 150 most uncertain
