@@ -9,7 +9,7 @@ from typing import Any
 
 from strategies.learners import DropoutLearner, ForestLearner, Learner
 from strategies.proposals import LocalProposal, PriorProposal, Proposal
-from strategies.selectors import RandomSelector, Selector, UncertaintySelector
+from strategies.selectors import DiverseSelector, RandomSelector, Selector, UncertaintySelector
 
 __all__ = [
     "LEARNERS",
@@ -86,6 +86,20 @@ STRATEGIES: Mapping[str, Strategy] = MappingProxyType(
             "uncertain labelled points (settings: local)",
             proposal="local",
         ),
+        "rf-qbc-diverse": Strategy(
+            "rf-qbc-diverse",
+            "forest",
+            "diverse",
+            "rf-random",
+            "RF-QBC with spread-out batches of uncertain points (diversity section: kmeans or farthest)",
+        ),
+        "qbdc-diverse": Strategy(
+            "qbdc-diverse",
+            "dropout",
+            "diverse",
+            "nn-random",
+            "QBDC with spread-out batches of uncertain points (diversity section: kmeans or farthest)",
+        ),
     }
 )
 
@@ -119,12 +133,14 @@ def learner_tags(kind: str) -> dict[str, str]:
 
 
 def make_selector(kind: str, params: Mapping[str, Any]) -> Selector:
-    """Build a selector of ``kind``; ``params`` only apply to uncertainty selection."""
+    """Build a selector of ``kind``; ``params`` only apply to uncertainty and diverse selection."""
     if kind == "random":
         return RandomSelector()
     if kind == "uncertainty":
         return UncertaintySelector(**params)
-    raise ValueError(f"unknown selector {kind!r}; choose from ['random', 'uncertainty'].")
+    if kind == "diverse":
+        return DiverseSelector(**params)
+    raise ValueError(f"unknown selector {kind!r}; choose from ['diverse', 'random', 'uncertainty'].")
 
 
 def make_proposal(kind: str, params: Mapping[str, Any]) -> Proposal:

@@ -261,7 +261,7 @@ def _run_labelled(
                             make_learner=partial(
                                 make_learner, spec.learner, config.learner_params(spec.learner), random_state=learner_seed
                             ),
-                            selector=make_selector(spec.selector, config.selection.model_dump()),
+                            selector=make_selector(spec.selector, config.selector_params(spec.selector)),
                             initial=initial,
                             test_x=x_test_norm,
                             test_y=y_test,

@@ -24,6 +24,7 @@ __all__ = [
     "BenchmarkConfig",
     "CheckpointConfig",
     "DatasetConfig",
+    "DiversityConfig",
     "ForestConfig",
     "LabellingConfig",
     "LocalConfig",
@@ -179,6 +180,16 @@ def local_on_finite_pool(strategies: list[str], dataset: str, oracle: OracleConf
         f"strategies {local} propose new points near labelled ones, but dataset {dataset!r} is a finite pool "
         f"that can only offer its table rows; use {plain} instead or an infinite-pool dataset {infinite}"
     )
+class DiversityConfig(_Strict):
+    """Spread-out batches of the ``*-diverse`` strategies (see ``strategies.selectors.diverse``).
+
+    The batch is chosen among the ``factor * size_select`` most uncertain
+    candidates, by ``method``: ``kmeans`` (most uncertain point per cluster) or
+    ``farthest`` (greedy farthest points weighted by uncertainty).
+    """
+
+    factor: float = Field(default=5.0, ge=1.0, allow_inf_nan=False)
+    method: Literal["kmeans", "farthest"] = "kmeans"
 
 
 class SpaceConfig(_Strict):
@@ -290,6 +301,7 @@ class BenchmarkConfig(_Strict):
     network: NetworkConfig = NetworkConfig()
     selection: SelectionConfig = SelectionConfig()
     local: LocalConfig = LocalConfig()
+    diversity: DiversityConfig = DiversityConfig()
     last_batch: Literal["rest", "stop"] = "rest"
     """Finite pools: when fewer rows remain than ``size_select``, label the rest or stop."""
     oracle: OracleConfig | None = None
@@ -332,6 +344,13 @@ class BenchmarkConfig(_Strict):
     def learner_params(self, kind: str) -> dict[str, Any]:
         """The settings section of learner ``kind``: ``forest`` or ``dropout`` (``network``)."""
         return (self.network if kind == "dropout" else self.forest).model_dump()
+
+    def selector_params(self, kind: str) -> dict[str, Any]:
+        """The settings of selector ``kind``: ``selection``, plus ``diversity`` for ``diverse``."""
+        params = self.selection.model_dump()
+        if kind == "diverse":
+            params.update(self.diversity.model_dump())
+        return params
 
     @property
     def n_iterations(self) -> int:

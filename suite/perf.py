@@ -119,7 +119,7 @@ def iteration_split(config: BenchmarkConfig, dataset: Dataset, labelled: int, *,
     x_norm, y = space.normalize(x), oracle.label(x)
     x_test = space.sample(config.size_test, rng)
     x_test_norm, y_test = space.normalize(x_test), oracle.label(x_test)
-    pool, selector = dataset.new_pool(), make_selector(spec.selector, config.selection.model_dump())
+    pool, selector = dataset.new_pool(), make_selector(spec.selector, config.selector_params(spec.selector))
     rss_before = _rss_mb()
     t = {"start": time.perf_counter()}
     learner = _TimedLearner(make_learner(spec.learner, config.learner_params(spec.learner), random_state=seed))
