@@ -14,7 +14,8 @@ def test_local_strategies_pair_a_learner_with_local_proposals_and_keep_the_rando
     rf, nn = get_strategy("rf-qbc-local"), get_strategy("qbdc-local")
     assert (rf.learner, rf.selector, rf.baseline, rf.proposal) == ("forest", "uncertainty", "rf-random", "local")
     assert (nn.learner, nn.selector, nn.baseline, nn.proposal) == ("dropout", "uncertainty", "nn-random", "local")
-    assert {s.name for s in STRATEGIES.values() if s.proposal == "prior"} == {"rf-random", "rf-qbc", "nn-random", "qbdc"}
+    assert {s.name for s in STRATEGIES.values() if s.proposal == "local"} == {"rf-qbc-local", "qbdc-local"}
+    assert {"rf-random", "rf-qbc", "nn-random", "qbdc"} <= {s.name for s in STRATEGIES.values() if s.proposal == "prior"}
 
 
 def test_make_proposal_builds_from_the_config_section():
