@@ -71,8 +71,18 @@ class DatasetConfig(_Strict):
     size: PositiveInt | None = None
     seed: int | None = Field(default=None, ge=0)
     fixed_sectors: list[str] | None = None
+    parameters: list[str] | None = None
 
-    @field_validator("fixed_sectors", mode="before")
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, value: Any) -> Any:
+        """``dataset: NAME`` or ``dataset: NAME:PATH`` (e.g. ``surrogate:my.oracle``) as a mapping."""
+        if isinstance(value, str):
+            name, sep, path = value.partition(":")
+            return {"name": name.strip(), "path": path.strip()} if sep else {"name": value.strip()}
+        return value
+
+    @field_validator("fixed_sectors", "parameters", mode="before")
     @classmethod
     def _split_sectors(cls, value: Any) -> Any:
         return comma_list(value)
@@ -97,7 +107,7 @@ class DatasetConfig(_Strict):
     def _options_apply(self) -> DatasetConfig:
         allowed = DATASETS[self.name].options
         given = [
-            k for k in ("path", "dimension", "fraction", "table", "size", "seed", "fixed_sectors")
+            k for k in ("path", "dimension", "fraction", "table", "size", "seed", "fixed_sectors", "parameters")
             if getattr(self, k) is not None
         ]
         unknown = [k for k in given if k not in allowed]
