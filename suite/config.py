@@ -363,8 +363,14 @@ def apply_overrides(data: dict[str, Any], overrides: list[str]) -> dict[str, Any
             raise ConfigError(f"override {item!r} has an unreadable value: {exc}") from exc
         *parents, leaf = key.strip().split(".")
         node = data
-        for part in parents:
+        for depth, part in enumerate(parents):
             child = node.get(part)
+            if isinstance(child, str):
+                where = ".".join(parents[: depth + 1])
+                raise ConfigError(
+                    f"override {item!r} sets a key under {where!r}, which is the value {child!r}; "
+                    f"give {where} as dotted keys only (e.g. dataset.name=surrogate, dataset.path=FILE)."
+                )
             node[part] = child = dict(child) if isinstance(child, dict) else {}
             node = child
         node[leaf] = value

@@ -10,10 +10,9 @@ depends on ``config.seed`` alone (Keras' own shuffling would use a global seed).
 
 from __future__ import annotations
 
-import platform
 import time
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
@@ -49,7 +48,6 @@ class TrainedSurrogate:
     test: CheckResult
     seconds: float
     source: str
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def metadata(self) -> SurrogateMetadata:
@@ -84,7 +82,7 @@ def build_surrogate_network(n_features: int, hidden_units: list[int], activation
 def _metadata_space(source: TableSource) -> Space:
     space = source.space
     if space.names == NAMES and not any(space.units):  # a pMSSM-19 table: keep the physical units
-        return Space(space.names, space.lower, space.upper, pmssm19_space().units)
+        return Space(space.names, space.lower.tolist(), space.upper.tolist(), pmssm19_space().units)
     return space
 
 
@@ -129,14 +127,15 @@ def train_surrogate(config: SurrogateConfig, *, progress: bool = True) -> Traine
         "source_table": table.source, "dataset": config.dataset.model_dump(mode="json", exclude_none=True),
         "n_rows": len(table), "n_train": len(split.train), "n_validation": len(split.validation),
         "n_test": len(split.test), "seed": config.seed, "best_epoch": best_epoch,
-        "epochs_run": len(history["loss"]), "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "epochs_run": len(history["loss"]), "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "network": {"hidden_units": list(config.hidden_units), "activation": config.activation},
-        "host": platform.node(), **keras_environment(), "keras_version": _keras().__version__,
+        **keras_environment(), "keras_version": _keras().__version__,
     }
     metadata = SurrogateMetadata(_metadata_space(source), source.normalizer, 1, 0.5, provenance)
     oracle = SurrogateOracle(layers_of(model, config.name), metadata, name=f"surrogate {config.name}")
     validation = check_oracle(oracle, table.x[split.validation], table.y[split.validation])
     test = check_oracle(oracle, table.x[split.test], table.y[split.test])
+    # the metadata holds this dict: the accuracies measured with it are recorded in the file too
     provenance.update(validation_accuracy=validation.accuracy, test_accuracy=test.accuracy)
     return TrainedSurrogate(config, model, oracle, split, history, best_epoch, validation, test, seconds,
                             table.source)
