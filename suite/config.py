@@ -61,7 +61,9 @@ class _Strict(BaseModel):
 
 class DatasetConfig(_Strict):
     """Which dataset, with its options (``dimension``/``fraction`` for analytic ones,
-    ``table`` for the column mapping of table files, ``size``/``seed`` for ``susyai-pool``)."""
+    ``table`` for the column mapping of table files, ``size``/``seed`` for ``susyai-pool``,
+    ``parameters`` for the names a ``surrogate`` oracle file must have). ``dataset: NAME:PATH``
+    (e.g. ``surrogate:my.oracle``) is short for ``{name: NAME, path: PATH}``."""
 
     name: str = "susyai"
     path: str | None = None

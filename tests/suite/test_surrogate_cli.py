@@ -99,6 +99,13 @@ def test_user_errors_are_one_line(args, message):
     assert message in result.output and "Traceback" not in result.output
 
 
+def test_list_shows_the_surrogate_profiles_and_dataset():
+    result = runner.invoke(app, ["list"])
+    assert result.exit_code == 0
+    assert "surrogate-quick" in result.output and "surrogate-table2" in result.output
+    assert "options: path, parameters, fixed_sectors" in result.output
+
+
 def test_convert_writes_the_published_network(susyai_file, susyai_oracle, tmp_path):
     out = tmp_path / "susyai.oracle"
     result = runner.invoke(app, ["surrogate", "convert", str(susyai_file), "--out", str(out)])
