@@ -88,7 +88,7 @@ def test_split_and_confusion_matrix():
 
 
 @pytest.mark.parametrize(("overrides", "message"), [
-    (["dataset.name=hypersphere"], r"dataset 'hypersphere' is not a labelled table; a surrogate is trained on one of"),
+    (["dataset=hypersphere"], r"dataset 'hypersphere' is not a labelled table; a surrogate is trained on one of"),
     (["validation_fraction=0.5", "test_fraction=0.5"], "must leave rows to train on"),
     (["activation=bogus"], "activation"),
     (["hidden_units=[]"], "hidden_units"),
