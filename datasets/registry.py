@@ -112,6 +112,24 @@ def _susyai_pool(
     return Dataset("susyai-pool", None, surrogate=True, pool_kind="finite", source=table_source(built, mapping))
 
 
+def _surrogate(
+    path: str | None = None, parameters: list[str] | None = None, fixed_sectors: list[str] | None = None
+) -> Dataset:
+    from datasets.oracles.surrogate import load_surrogate
+
+    if path is None:
+        raise ValueError(
+            "dataset 'surrogate' needs dataset.path: the oracle file written by 'alsuite surrogate train' "
+            "(or 'alsuite surrogate convert'), e.g. --set dataset=surrogate:my.oracle."
+        )
+    oracle: Oracle = load_surrogate(path, parameters)
+    if fixed_sectors:
+        from datasets.sectors import FixedSectorOracle
+
+        oracle = FixedSectorOracle(oracle, fixed_sectors)
+    return Dataset("surrogate", oracle, surrogate=True)
+
+
 DATASETS: Mapping[str, DatasetInfo] = MappingProxyType(
     {
         "susyai": DatasetInfo(
@@ -142,6 +160,12 @@ DATASETS: Mapping[str, DatasetInfo] = MappingProxyType(
             ("path", "size", "seed", "table"),
             "finite pool: stand-in for ATLAS, 310,324 uniform SUSY-AI-box points labelled by SUSY-AI (surrogate)",
             "finite",
+        ),
+        "surrogate": DatasetInfo(
+            _surrogate,
+            ("path", "parameters", "fixed_sectors"),
+            "the parameter box of an oracle file (uniform prior) labelled by its network "
+            "('alsuite surrogate train'); parameters checks the names and order",
         ),
     }
 )

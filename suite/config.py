@@ -63,7 +63,9 @@ class _Strict(BaseModel):
 
 class DatasetConfig(_Strict):
     """Which dataset, with its options (``dimension``/``fraction`` for analytic ones,
-    ``table`` for the column mapping of table files, ``size``/``seed`` for ``susyai-pool``)."""
+    ``table`` for the column mapping of table files, ``size``/``seed`` for ``susyai-pool``,
+    ``parameters`` for the names a ``surrogate`` oracle file must have). ``dataset: NAME:PATH``
+    (e.g. ``surrogate:my.oracle``) is short for ``{name: NAME, path: PATH}``."""
 
     name: str = "susyai"
     path: str | None = None
@@ -73,8 +75,18 @@ class DatasetConfig(_Strict):
     size: PositiveInt | None = None
     seed: int | None = Field(default=None, ge=0)
     fixed_sectors: list[str] | None = None
+    parameters: list[str] | None = None
 
-    @field_validator("fixed_sectors", mode="before")
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, value: Any) -> Any:
+        """``dataset: NAME`` or ``dataset: NAME:PATH`` (e.g. ``surrogate:my.oracle``) as a mapping."""
+        if isinstance(value, str):
+            name, sep, path = value.partition(":")
+            return {"name": name.strip(), "path": path.strip()} if sep else {"name": value.strip()}
+        return value
+
+    @field_validator("fixed_sectors", "parameters", mode="before")
     @classmethod
     def _split_sectors(cls, value: Any) -> Any:
         return comma_list(value)
@@ -99,7 +111,7 @@ class DatasetConfig(_Strict):
     def _options_apply(self) -> DatasetConfig:
         allowed = DATASETS[self.name].options
         given = [
-            k for k in ("path", "dimension", "fraction", "table", "size", "seed", "fixed_sectors")
+            k for k in ("path", "dimension", "fraction", "table", "size", "seed", "fixed_sectors", "parameters")
             if getattr(self, k) is not None
         ]
         unknown = [k for k in given if k not in allowed]
@@ -405,8 +417,14 @@ def apply_overrides(data: dict[str, Any], overrides: list[str]) -> dict[str, Any
             raise ConfigError(f"override {item!r} has an unreadable value: {exc}") from exc
         *parents, leaf = key.strip().split(".")
         node = data
-        for part in parents:
+        for depth, part in enumerate(parents):
             child = node.get(part)
+            if isinstance(child, str):
+                where = ".".join(parents[: depth + 1])
+                raise ConfigError(
+                    f"override {item!r} sets a key under {where!r}, which is the value {child!r}; "
+                    f"give {where} as dotted keys only (e.g. dataset.name=surrogate, dataset.path=FILE)."
+                )
             node[part] = child = dict(child) if isinstance(child, dict) else {}
             node = child
         node[leaf] = value

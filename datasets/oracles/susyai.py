@@ -9,19 +9,18 @@ probability that a point is allowed; the label is 1 where it exceeds 0.5.
 from __future__ import annotations
 
 import json
-import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import h5py
 import numpy as np
 
-from datasets.data_dir import DataFile, DataFileError, locate
-from datasets.oracles._base import Oracle
+from datasets.data_dir import DataFile, DataFileError, locate, sha256sum
+from datasets.normalization import Normalizer
+from datasets.oracles.surrogate import DenseLayer, SurrogateMetadata, SurrogateOracle, network_model, save_surrogate
 from datasets.pmssm import pmssm19_space
 
-__all__ = ["SUSYAI_FILE", "DenseLayer", "SusyAIOracle", "read_network"]
+__all__ = ["SUSYAI_FILE", "DenseLayer", "SusyAIOracle", "convert_susyai", "read_network", "susyai_metadata"]
 
 SUSYAI_FILE = DataFile(
     name="susyai.hdf5",
@@ -32,15 +31,6 @@ SUSYAI_FILE = DataFile(
     ),
     size=947_192,
 )
-
-
-@dataclass(frozen=True)
-class DenseLayer:
-    """One dense layer of the stored network and the activation that follows it."""
-
-    kernel: np.ndarray
-    bias: np.ndarray
-    activation: str
 
 
 def _layer_list(config: dict[str, Any]) -> list[dict[str, Any]]:
@@ -89,27 +79,28 @@ def read_network(path: str | Path) -> list[DenseLayer]:
     return layers
 
 
-def _compiled_forward(model: Any) -> Any:
-    """A fast inference call: a traced ``tf.function`` on TensorFlow, else ``predict_on_batch``.
+def susyai_metadata(path: Path) -> SurrogateMetadata:
+    """The metadata of the published network: the pMSSM-19 box, its units and the box normalisation."""
+    space = pmssm19_space()
+    return SurrogateMetadata(
+        space,
+        Normalizer.box(space),
+        allowed_column=1,
+        threshold=0.5,
+        provenance={
+            "source": f"SUSY-AI network {SUSYAI_FILE.name} (sha256 {sha256sum(path)}), converted by alsuite",
+            "reference": "Caron et al., Eur. Phys. J. C 79 (2019) 944, Table II; bstienen/active-learning",
+            "accuracy_vs_atlas": 0.93,
+        },
+    )
 
-    Keras' ``predict_on_batch`` re-wraps every batch; on TensorFlow a function traced
-    once for any batch size labels about 1.6x more points per second.
-    """
-    import keras
 
-    if keras.backend.backend() != "tensorflow":
-        return model.predict_on_batch
-    import tensorflow as tf
-
-    spec = tf.TensorSpec(shape=(None, model.input_shape[-1]), dtype=tf.float32)
-    return tf.function(lambda x: model(x, training=False), input_signature=[spec])
-
-
-class SusyAIOracle(Oracle):
+class SusyAIOracle(SurrogateOracle):
     """Labels pMSSM-19 points (physical units) with the SUSY-AI network.
 
-    The network expects normalised inputs; that affine map is folded into the first
-    layer's weights, so a batch costs one float32 cast and one forward pass.
+    The published Keras 2 file is converted in memory (:func:`read_network`,
+    :func:`susyai_metadata`) and labelled through :class:`SurrogateOracle`, the same
+    path as any oracle file; the box normalisation is folded into the first layer.
 
     Parameters
     ----------
@@ -121,38 +112,16 @@ class SusyAIOracle(Oracle):
     """
 
     def __init__(self, path: str | Path | None = None, *, batch_size: int = 16384) -> None:
-        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TensorFlow's C++ notices quiet
-        import keras  # deferred: importing a backend costs seconds
-
-        self.space = pmssm19_space()
         self.path = Path(path) if path is not None else locate(SUSYAI_FILE)
-        self.layers = read_network(self.path)
-        self.batch_size = int(batch_size)
-        self.model = keras.Sequential(
-            [keras.Input(shape=(self.space.dimension,), dtype="float32")]
-            + [keras.layers.Dense(len(l.bias), activation=l.activation) for l in self.layers],
-            name="susyai_oracle",
-        )
-        # Fold the input normalisation z = (x - mid) * inv into the first layer, so
-        # physical points go straight in: W' = diag(inv) W, b' = b - (mid * inv) W.
-        inv = np.sqrt(12.0) / (self.space.upper - self.space.lower)
-        mid = (self.space.upper + self.space.lower) / 2.0
-        first = self.layers[0]
-        kernel0 = (first.kernel.astype(np.float64) * inv[:, None]).astype(np.float32)
-        bias0 = (first.bias - (mid * inv) @ first.kernel.astype(np.float64)).astype(np.float32)
-        weights = [(kernel0, bias0)] + [(l.kernel, l.bias) for l in self.layers[1:]]
-        for dense, (kernel, bias) in zip(self.model.layers, weights, strict=True):
-            dense.set_weights([kernel, bias])
-        self._forward = _compiled_forward(self.model)
+        super().__init__(read_network(self.path), susyai_metadata(self.path), batch_size=batch_size,
+                         name=f"SUSY-AI network {self.path}")
 
-    def predict_proba(self, x: np.ndarray) -> np.ndarray:
-        """Probability of *allowed* for each point, shape ``(n_points,)``."""
-        x = np.asarray(x)
-        out = np.empty(len(x), dtype=np.float32)
-        for start in range(0, len(x), self.batch_size):
-            chunk = x[start : start + self.batch_size].astype(np.float32)
-            out[start : start + len(chunk)] = np.asarray(self._forward(chunk))[:, 1]
-        return out
 
-    def _label(self, x: np.ndarray) -> np.ndarray:
-        return (self.predict_proba(x) > 0.5).astype(np.int8)
+def convert_susyai(path: str | Path | None, out: str | Path) -> Path:
+    """Write the published SUSY-AI network (``path``, default: located) as an oracle file ``out``.
+
+    The network is stored as published (on box-normalised inputs), in the current
+    Keras format, with :func:`susyai_metadata`.
+    """
+    oracle = SusyAIOracle(path)
+    return save_surrogate(network_model(oracle.layers, "susyai"), oracle.metadata, out)

@@ -9,6 +9,7 @@ from suite.cli.identify import identify_command
 from suite.cli.list import list_command
 from suite.cli.report import report_command
 from suite.cli.run import run_command
+from suite.cli.surrogate import surrogate_app
 from suite.cli.tune import tune_command
 
 __all__ = ["app", "main"]
@@ -26,6 +27,7 @@ app.command("report")(report_command)
 app.command("bench")(bench_command)
 app.command("tune")(tune_command)
 app.command("identify")(identify_command)
+app.add_typer(surrogate_app, name="surrogate")
 
 
 def main() -> None:

@@ -21,6 +21,11 @@ def list_command() -> None:
     typer.echo("study profiles (alsuite tune):")
     for name in list_study_profiles():
         typer.echo(f"  {name:22s} {load_study_config(name).description}")
+    from suite.surrogate.config import list_surrogate_profiles, load_surrogate_config
+
+    typer.echo("surrogate profiles (alsuite surrogate train):")
+    for name in list_surrogate_profiles():
+        typer.echo(f"  {name:22s} {load_surrogate_config(name).description}")
     typer.echo("datasets:")
     for name, info in DATASETS.items():
         options = f" (options: {', '.join(info.options)})" if info.options else ""

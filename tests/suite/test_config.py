@@ -34,7 +34,7 @@ def test_overrides_nest_and_parse_values():
         (["size_select=-5"], r"size_select: Input should be greater than 0"),
         (["size_select=30000"], r"size_select must be at most size_sample \(20000\), but got size_select=30000"),
         (["size_initial=10000"], r"size_initial must be below size_max \(10000\), but got size_initial=10000"),
-        (["dataset.name=atlas"], r"unknown dataset 'atlas'; choose from \['atlas-pmssm19', 'hyperplane', 'hypersphere', 'susyai', 'susyai-pool', 'table'\]"),
+        (["dataset.name=atlas"], r"unknown dataset 'atlas'; choose from \['atlas-pmssm19', 'hyperplane', 'hypersphere', 'surrogate', 'susyai', 'susyai-pool', 'table'\]"),
         (["strategies=rf-qbc,qbx"], r"unknown strategies \['qbx'\]; choose from"),
         (["dataset.path=/no/such/susyai.hdf5"], r"dataset.path '/no/such/susyai.hdf5' does not exist"),
         (["dataset.fraction=0.3"], r"dataset 'susyai' does not take \['fraction'\]"),
