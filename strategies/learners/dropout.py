@@ -16,7 +16,14 @@ from typing import Any
 import numpy as np
 
 from strategies.learners._base import Learner, NotFittedError
-from strategies.learners._keras import _keras, build_network, forward_function, reseed_dropout, reset_network
+from strategies.learners._keras import (
+    _keras,
+    build_network,
+    forward_function,
+    make_optimizer,
+    reseed_dropout,
+    reset_network,
+)
 from strategies.learners._pool import POOL
 
 __all__ = ["OPTIMIZERS", "CommitteeCollapsedError", "DropoutLearner"]
@@ -151,15 +158,12 @@ class DropoutLearner(Learner):
         if "model_" in self.__dict__ and self.__dict__.get("_pool_key") == key:
             return self.__dict__["model_"], self.__dict__["_forward"]  # refitting: keep this learner's own network
         self.release()
-        keras = _keras()
 
         def build() -> tuple[Any, Any]:
             model = build_network(n_features, self.hidden_units, activation=self.activation,
                                   dropout=self.dropout, seed=0)
-            optimizer = {"adam": keras.optimizers.Adam, "adamw": keras.optimizers.AdamW,
-                         "nadam": keras.optimizers.Nadam, "rmsprop": keras.optimizers.RMSprop,
-                         "sgd": keras.optimizers.SGD}[self.optimizer](learning_rate=self.learning_rate)
-            model.compile(optimizer=optimizer, loss=self.loss, jit_compile=self.jit_compile)
+            model.compile(optimizer=make_optimizer(self.optimizer, self.learning_rate), loss=self.loss,
+                          jit_compile=self.jit_compile)
             return model, forward_function(model)
 
         entry = POOL.acquire(key, build)
