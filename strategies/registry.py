@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from strategies.learners import DropoutLearner, ForestLearner, Learner
+from strategies.learners import DropoutLearner, EnsembleLearner, ForestLearner, Learner
 from strategies.selectors import RandomSelector, Selector, UncertaintySelector
 
 __all__ = ["LEARNERS", "STRATEGIES", "Strategy", "get_strategy", "learner_tags", "make_learner", "make_selector"]
 
-LEARNERS = ("dropout", "forest")
+LEARNERS = ("dropout", "ensemble", "forest")
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,16 @@ STRATEGIES: Mapping[str, Strategy] = MappingProxyType(
             "nn-random",
             "query by dropout committee: Monte Carlo dropout passes of one network are the committee",
         ),
+        "ensemble-random": Strategy(
+            "ensemble-random", "ensemble", "random", None, "the deep ensemble trained on uniformly drawn points"
+        ),
+        "ensemble-qbc": Strategy(
+            "ensemble-qbc",
+            "ensemble",
+            "uncertainty",
+            "ensemble-random",
+            "deep-ensemble query-by-committee: K independently initialised networks, trained as one, are the committee",
+        ),
     }
 )
 
@@ -72,12 +82,14 @@ def make_learner(kind: str, params: Mapping[str, Any], random_state: int) -> Lea
         return ForestLearner(**params, random_state=random_state)
     if kind == "dropout":
         return DropoutLearner(**params, random_state=random_state)
+    if kind == "ensemble":
+        return EnsembleLearner(**params, random_state=random_state)
     raise ValueError(f"unknown learner {kind!r}; choose from {list(LEARNERS)}.")
 
 
 def learner_tags(kind: str) -> dict[str, str]:
     """Run tags describing where learner ``kind`` computes: Keras backend and device for networks."""
-    if kind == "dropout":
+    if kind in ("dropout", "ensemble"):
         from strategies.learners._keras import keras_environment
 
         return keras_environment()

@@ -21,8 +21,8 @@ from typing import Any
 import numpy as np
 
 __all__ = [
-    "always_dropout_class", "build_network", "forward_function", "keras_environment", "make_optimizer", "reseed_dropout",
-    "reset_network", "reset_optimizer",
+    "always_dropout_class", "build_network", "epoch_seeder", "forward_function", "keras_environment",
+    "make_optimizer", "reseed_dropout", "reset_network", "reset_optimizer",
 ]
 
 
@@ -135,6 +135,26 @@ def reset_optimizer(model: Any, learning_rate: float) -> None:
         if variable.path != lr_path:
             variable.assign(keras.ops.zeros(tuple(variable.shape), dtype=variable.dtype))
     optimizer.learning_rate = learning_rate
+
+
+def epoch_seeder(seed: int) -> Any:
+    """A callback that reseeds the global generators at the start of every epoch from ``(seed, epoch)``.
+
+    On PyTorch, ``fit`` shuffles with a ``RandomSampler`` that draws its seed from
+    torch's global generator when the epoch's first batch is taken, and a model's
+    first ``fit`` draws from that generator once more while it builds. Without
+    this callback a network reused from the pool therefore shuffles differently
+    from a new one, and the same ``random_state`` gives different members. On
+    TensorFlow the shuffle is fixed when ``fit`` starts, so nothing is done there.
+    """
+    keras = _keras()
+
+    def reseed(epoch: int, logs: Any = None) -> None:  # noqa: ARG001
+        if keras.backend.backend() != "tensorflow":
+            state = np.random.SeedSequence([seed, epoch]).generate_state(1)[0]
+            keras.utils.set_random_seed(int(state >> 1))
+
+    return keras.callbacks.LambdaCallback(on_epoch_begin=reseed)
 
 
 def _layer_seeds(model: Any, seed: int) -> list[int]:

@@ -19,6 +19,7 @@ from strategies.learners._base import Learner, NotFittedError
 from strategies.learners._keras import (
     _keras,
     build_network,
+    epoch_seeder,
     forward_function,
     make_optimizer,
     reseed_dropout,
@@ -197,7 +198,8 @@ class DropoutLearner(Learner):
             monitor="val_loss" if validation else "loss", patience=self.patience, restore_best_weights=True
         )
         history = model.fit(X, onehot, validation_data=validation, epochs=self.epochs,
-                            batch_size=self.batch_size, callbacks=[stop], verbose=0, shuffle=True)
+                            batch_size=self.batch_size, callbacks=[epoch_seeder(seed), stop], verbose=0,
+                            shuffle=True)
         self.history_ = {k: [float(v) for v in vals] for k, vals in history.history.items()}
         self.n_epochs_ = len(history.epoch)
         model.history = None  # the History callback refers back to the model

@@ -21,7 +21,7 @@ import numpy as np
 
 from strategies.learners._base import Learner, NotFittedError
 from strategies.learners._ensemble_keras import build_ensemble, initial_weights, member_loss
-from strategies.learners._keras import _keras, forward_function, make_optimizer, reset_optimizer
+from strategies.learners._keras import _keras, epoch_seeder, forward_function, make_optimizer, reset_optimizer
 from strategies.learners._pool import POOL
 from strategies.learners.dropout import OPTIMIZERS
 
@@ -180,7 +180,6 @@ class EnsembleLearner(Learner):
             )
         seed = int(np.random.default_rng().integers(2**31 - 1)) if self.random_state is None else int(self.random_state)
         model = self._borrow(X.shape[1])
-        keras.utils.set_random_seed(seed)  # the shuffling of fit()
         model.set_weights(initial_weights(X.shape[1], self.hidden_units, self._n_members, seed))
         reset_optimizer(model, self.learning_rate)
         rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(self._n_members + 1,)))
@@ -192,15 +191,15 @@ class EnsembleLearner(Learner):
             val, train = order[:n_val], order[n_val:]
             validation = (X[val], self._targets(onehot[val], np.ones((n_val, self._n_members))))
             X, onehot = X[train], onehot[train]
+        counts = np.ones((len(X), self._n_members))
         if self.bootstrap:
-            counts = rng.multinomial(len(X), np.full(len(X), 1.0 / len(X)), size=self._n_members).T
-        else:
-            counts = np.ones((len(X), self._n_members))
+            counts = rng.multinomial(len(X), np.full(len(X), 1.0 / len(X)), size=self._n_members).T.astype(np.float64)
+        keras.utils.set_random_seed(seed)  # the shuffling of fit()
         stop = keras.callbacks.EarlyStopping(
             monitor="val_loss" if validation else "loss", patience=self.patience, restore_best_weights=True
         )
         history = model.fit(X, self._targets(onehot, counts), validation_data=validation, epochs=self.epochs,
-                            batch_size=self.batch_size, callbacks=[stop], verbose=0, shuffle=True)
+                            batch_size=self.batch_size, callbacks=[epoch_seeder(seed), stop], verbose=0, shuffle=True)
         self.history_ = {k: [float(v) for v in vals] for k, vals in history.history.items()}
         self.n_epochs_ = len(history.epoch)
         model.history = None  # the History callback refers back to the model
