@@ -182,7 +182,7 @@ class EnsembleLearner(Learner):
         model = self._borrow(X.shape[1])
         model.set_weights(initial_weights(X.shape[1], self.hidden_units, self._n_members, seed))
         reset_optimizer(model, self.learning_rate)
-        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(self._n_members + 1,)))
+        rng = np.random.default_rng(seed)  # the validation split of a DropoutLearner with this seed, then bootstrap
         onehot = np.eye(2, dtype=np.float32)[y]
         n_val = int(round(self.validation_fraction * len(X))) if len(X) >= 2 else 0
         validation = None
