@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from strategies.learners import DropoutLearner, ForestLearner, Learner
+from strategies.learners import DropoutLearner, EnsembleLearner, ForestLearner, Learner
 from strategies.proposals import LocalProposal, PriorProposal, Proposal
 from strategies.selectors import DiverseSelector, RandomSelector, Selector, UncertaintySelector
 
@@ -23,7 +23,7 @@ __all__ = [
     "make_selector",
 ]
 
-LEARNERS = ("dropout", "forest")
+LEARNERS = ("dropout", "ensemble", "forest")
 PROPOSALS = ("prior", "local")
 
 
@@ -100,6 +100,16 @@ STRATEGIES: Mapping[str, Strategy] = MappingProxyType(
             "nn-random",
             "QBDC with spread-out batches of uncertain points (diversity section: kmeans or farthest)",
         ),
+        "ensemble-random": Strategy(
+            "ensemble-random", "ensemble", "random", None, "the deep ensemble trained on uniformly drawn points"
+        ),
+        "ensemble-qbc": Strategy(
+            "ensemble-qbc",
+            "ensemble",
+            "uncertainty",
+            "ensemble-random",
+            "deep-ensemble query-by-committee: K independently initialised networks, trained as one, are the committee",
+        ),
     }
 )
 
@@ -120,12 +130,14 @@ def make_learner(kind: str, params: Mapping[str, Any], random_state: int) -> Lea
         return ForestLearner(**params, random_state=random_state)
     if kind == "dropout":
         return DropoutLearner(**params, random_state=random_state)
+    if kind == "ensemble":
+        return EnsembleLearner(**params, random_state=random_state)
     raise ValueError(f"unknown learner {kind!r}; choose from {list(LEARNERS)}.")
 
 
 def learner_tags(kind: str) -> dict[str, str]:
     """Run tags describing where learner ``kind`` computes: Keras backend and device for networks."""
-    if kind == "dropout":
+    if kind in ("dropout", "ensemble"):
         from strategies.learners._keras import keras_environment
 
         return keras_environment()

@@ -96,6 +96,7 @@ class Tracker:
     def start_child(self, spec: Strategy, repeat: int, seed: int, dataset: Dataset) -> str:
         """One child run per (strategy, repeat), created with the explicit parent id."""
         from strategies.registry import learner_tags
+        from suite.config import LEARNER_SECTIONS
 
         if self.parent_run_id is None or self.experiment_id is None:
             raise RuntimeError("start_parent must be called before start_child.")
@@ -121,7 +122,7 @@ class Tracker:
             "size_select": cfg.size_select,
             "size_max": cfg.size_max,
             "size_test": cfg.size_test,
-            **{f"{'network' if spec.learner == 'dropout' else 'forest'}.{k}": v
+            **{f"{LEARNER_SECTIONS.get(spec.learner, 'forest')}.{k}": v
                for k, v in cfg.learner_params(spec.learner).items()},
             **{f"selection.{k}": v for k, v in cfg.selection.model_dump().items()},
             **({f"local.{k}": v for k, v in cfg.local.model_dump().items()} if spec.proposal == "local" else {}),

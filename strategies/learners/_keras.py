@@ -4,6 +4,7 @@
 - :func:`build_network`: the Table III network (dense + dropout stack, softmax of 2);
 - :func:`reset_network`: fresh seeded weights, optimiser state and dropout seeds;
 - :func:`forward_function`: a fast inference call for the current backend;
+- :func:`make_optimizer`, :func:`reset_optimizer`: an optimiser by name, and back to its initial state;
 - :func:`keras_environment`: the backend and the device the models run on.
 
 Keras is imported lazily (a backend costs seconds to import), so importing this
@@ -20,7 +21,8 @@ from typing import Any
 import numpy as np
 
 __all__ = [
-    "always_dropout_class", "build_network", "forward_function", "keras_environment", "reseed_dropout", "reset_network",
+    "always_dropout_class", "build_network", "epoch_seeder", "forward_function", "keras_environment",
+    "make_optimizer", "reseed_dropout", "reset_network", "reset_optimizer",
 ]
 
 
@@ -110,12 +112,49 @@ def reset_network(model: Any, seed: int, learning_rate: float) -> None:
             layer.kernel.assign(init(tuple(layer.kernel.shape), dtype=layer.kernel.dtype))
             layer.bias.assign(keras.ops.zeros(tuple(layer.bias.shape), dtype=layer.bias.dtype))
     reseed_dropout(model, seed)
+    reset_optimizer(model, learning_rate)
+
+
+def make_optimizer(name: str, learning_rate: float) -> Any:
+    """A Keras optimiser by name: ``adam``, ``adamw``, ``nadam``, ``rmsprop`` or ``sgd``."""
+    keras = _keras()
+    classes = {"adam": keras.optimizers.Adam, "adamw": keras.optimizers.AdamW, "nadam": keras.optimizers.Nadam,
+               "rmsprop": keras.optimizers.RMSprop, "sgd": keras.optimizers.SGD}
+    return classes[name](learning_rate=learning_rate)
+
+
+def reset_optimizer(model: Any, learning_rate: float) -> None:
+    """Zero a compiled model's optimiser slots and step counter and set its learning rate.
+
+    A reused network then trains as if its optimiser were new.
+    """
+    keras = _keras()
     optimizer = model.optimizer
     lr_path = optimizer._learning_rate.path if hasattr(optimizer._learning_rate, "path") else None
     for variable in optimizer.variables:
         if variable.path != lr_path:
             variable.assign(keras.ops.zeros(tuple(variable.shape), dtype=variable.dtype))
     optimizer.learning_rate = learning_rate
+
+
+def epoch_seeder(seed: int) -> Any:
+    """A callback that reseeds the global generators at the start of every epoch from ``(seed, epoch)``.
+
+    On PyTorch, ``fit`` shuffles with a ``RandomSampler`` that draws its seed from
+    torch's global generator when the epoch's first batch is taken, and a model's
+    first ``fit`` draws from that generator once more while it builds. Without
+    this callback a network reused from the pool therefore shuffles differently
+    from a new one, and the same ``random_state`` gives different members. On
+    TensorFlow the shuffle is fixed when ``fit`` starts, so nothing is done there.
+    """
+    keras = _keras()
+
+    def reseed(epoch: int, logs: Any = None) -> None:  # noqa: ARG001
+        if keras.backend.backend() != "tensorflow":
+            state = np.random.SeedSequence([seed, epoch]).generate_state(1)[0]
+            keras.utils.set_random_seed(int(state >> 1))
+
+    return keras.callbacks.LambdaCallback(on_epoch_begin=reseed)
 
 
 def _layer_seeds(model: Any, seed: int) -> list[int]:

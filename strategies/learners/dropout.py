@@ -16,7 +16,15 @@ from typing import Any
 import numpy as np
 
 from strategies.learners._base import Learner, NotFittedError
-from strategies.learners._keras import _keras, build_network, forward_function, reseed_dropout, reset_network
+from strategies.learners._keras import (
+    _keras,
+    build_network,
+    epoch_seeder,
+    forward_function,
+    make_optimizer,
+    reseed_dropout,
+    reset_network,
+)
 from strategies.learners._pool import POOL
 
 __all__ = ["OPTIMIZERS", "CommitteeCollapsedError", "DropoutLearner"]
@@ -151,15 +159,12 @@ class DropoutLearner(Learner):
         if "model_" in self.__dict__ and self.__dict__.get("_pool_key") == key:
             return self.__dict__["model_"], self.__dict__["_forward"]  # refitting: keep this learner's own network
         self.release()
-        keras = _keras()
 
         def build() -> tuple[Any, Any]:
             model = build_network(n_features, self.hidden_units, activation=self.activation,
                                   dropout=self.dropout, seed=0)
-            optimizer = {"adam": keras.optimizers.Adam, "adamw": keras.optimizers.AdamW,
-                         "nadam": keras.optimizers.Nadam, "rmsprop": keras.optimizers.RMSprop,
-                         "sgd": keras.optimizers.SGD}[self.optimizer](learning_rate=self.learning_rate)
-            model.compile(optimizer=optimizer, loss=self.loss, jit_compile=self.jit_compile)
+            model.compile(optimizer=make_optimizer(self.optimizer, self.learning_rate), loss=self.loss,
+                          jit_compile=self.jit_compile)
             return model, forward_function(model)
 
         entry = POOL.acquire(key, build)
@@ -193,7 +198,8 @@ class DropoutLearner(Learner):
             monitor="val_loss" if validation else "loss", patience=self.patience, restore_best_weights=True
         )
         history = model.fit(X, onehot, validation_data=validation, epochs=self.epochs,
-                            batch_size=self.batch_size, callbacks=[stop], verbose=0, shuffle=True)
+                            batch_size=self.batch_size, callbacks=[epoch_seeder(seed), stop], verbose=0,
+                            shuffle=True)
         self.history_ = {k: [float(v) for v in vals] for k, vals in history.history.items()}
         self.n_epochs_ = len(history.epoch)
         model.history = None  # the History callback refers back to the model

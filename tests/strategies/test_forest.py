@@ -39,7 +39,7 @@ def test_errors():
         ForestLearner().predict_proba(np.zeros((1, 2)))
     with pytest.raises(ValueError, match="n_estimators must be at least 1"):
         ForestLearner(n_estimators=0)
-    with pytest.raises(ValueError, match=r"unknown strategy 'rf-nope'; choose from \['nn-random', 'qbdc', 'qbdc-diverse', 'qbdc-local', 'rf-qbc', 'rf-qbc-diverse', 'rf-qbc-local', 'rf-random'\]"):
+    with pytest.raises(ValueError, match=r"unknown strategy 'rf-nope'; choose from \['ensemble-qbc', 'ensemble-random', 'nn-random', 'qbdc', 'qbdc-diverse', 'qbdc-local', 'rf-qbc', 'rf-qbc-diverse', 'rf-qbc-local', 'rf-random'\]"):
         get_strategy("rf-nope")
     with pytest.raises(ValueError, match="unknown learner"):
         make_learner("svm", {}, 0)
@@ -57,5 +57,5 @@ def test_registry_pairs_qbdc_with_the_same_network_at_random():
     assert STRATEGIES["qbdc"].baseline == "nn-random"
     assert STRATEGIES["qbdc"].learner == STRATEGIES["nn-random"].learner == "dropout"
     assert (STRATEGIES["qbdc"].selector, STRATEGIES["nn-random"].selector) == ("uncertainty", "random")
-    with pytest.raises(ValueError, match=r"unknown learner 'svm'; choose from \['dropout', 'forest'\]"):
+    with pytest.raises(ValueError, match=r"unknown learner 'svm'; choose from \['dropout', 'ensemble', 'forest'\]"):
         make_learner("svm", {}, 0)
