@@ -111,6 +111,15 @@ class FixedSectorOracle(Oracle):
         self.space = Space(free, full.lower[self.free_index], full.upper[self.free_index],
                            [full.units[i] for i in self.free_index])
         self.template = np.array([DEFAULTS[n] for n in NAMES], dtype=np.float64)
+        fixed = [i for i, n in enumerate(NAMES) if n not in free]
+        outside = [f"{NAMES[i]}={self.template[i]:g} (box {full.lower[i]:g}..{full.upper[i]:g})" for i in fixed
+                   if not full.lower[i] <= self.template[i] <= full.upper[i]]
+        if outside:
+            raise ValueError(
+                f"fixed_sectors {list(self.fixed_sectors)} fix parameters to defaults outside the box of "
+                f"{type(base).__name__}: {', '.join(outside)}; the network would extrapolate there. Fix other "
+                "sectors, or use an oracle trained over those defaults."
+            )
 
     def expand(self, x: np.ndarray) -> np.ndarray:
         """Free-parameter points ``(n, n_free)`` as full 19-D points with the defaults filled in."""

@@ -436,7 +436,12 @@ def read_settings(source: str, *, subfolder: str = "", kind: str = "profile") ->
 
 
 def apply_overrides(data: dict[str, Any], overrides: list[str]) -> dict[str, Any]:
-    """Apply ``dotted.key=value`` overrides; values are parsed as YAML scalars or lists."""
+    """Apply ``dotted.key=value`` overrides; values are parsed as YAML scalars or lists.
+
+    An override of ``dataset.name`` to another dataset drops the options of the profile's
+    dataset that the new one does not take, so ``--set dataset.name=table`` works on a
+    profile written for ``susyai-pool`` (whose ``size`` a table does not take).
+    """
     data = {k: (dict(v) if isinstance(v, dict) else v) for k, v in data.items()}
     for item in overrides:
         key, sep, raw = item.partition("=")
@@ -458,6 +463,10 @@ def apply_overrides(data: dict[str, Any], overrides: list[str]) -> dict[str, Any
                 )
             node[part] = child = dict(child) if isinstance(child, dict) else {}
             node = child
+        if parents and parents[-1] == "dataset" and leaf == "name" and isinstance(value, str) and value in DATASETS:
+            # switching dataset keeps only the profile's options that the new one takes (e.g. not susyai-pool's size)
+            for option in [k for k in node if k != "name" and k not in DATASETS[value].options]:
+                del node[option]
         node[leaf] = value
     return data
 

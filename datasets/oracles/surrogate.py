@@ -132,8 +132,9 @@ class SurrogateMetadata:
             mask[log] = True
             center = np.asarray(norm["center"], dtype=np.float64)
             scale = np.asarray(norm["scale"], dtype=np.float64)
-            if center.shape != (space.dimension,) or scale.shape != (space.dimension,) or np.any(scale <= 0):
-                raise ValueError(f"normalization needs {space.dimension} centres and positive scales")
+            shapes_ok = center.shape == (space.dimension,) and scale.shape == (space.dimension,)
+            if not (shapes_ok and np.all(np.isfinite(center)) and np.all(np.isfinite(scale)) and np.all(scale > 0)):
+                raise ValueError(f"normalization needs {space.dimension} finite centres and finite positive scales")
             return cls(space, Normalizer(str(norm["kind"]), center, scale, mask), int(out["allowed_column"]),
                        float(out["threshold"]), dict(data.get("provenance", {})))
         except KeyError as exc:
@@ -182,7 +183,13 @@ def layers_of(model: Any, where: str) -> list[DenseLayer]:
             raise SurrogateFileError(
                 f"{where}: the network has a {type(layer).__name__} layer; oracle files hold stacks of Dense layers."
             )
-        kernel, bias = (np.asarray(w, dtype=np.float32) for w in layer.get_weights())
+        weights = layer.get_weights()
+        if len(weights) != 2:
+            raise SurrogateFileError(
+                f"{where}: Dense layer {layer.name!r} has {len(weights)} weight arrays; oracle files need a kernel "
+                "and a bias per layer (build the network with use_bias=True)."
+            )
+        kernel, bias = (np.asarray(w, dtype=np.float32) for w in weights)
         layers.append(DenseLayer(kernel, bias, keras.activations.serialize(layer.activation)))
     return layers
 
@@ -240,7 +247,7 @@ class SurrogateOracle(Oracle):
             raise ValueError(f"batch_size must be at least 1, but got batch_size={batch_size}.")
         _check_layers(layers, metadata, name)
         self.metadata, self.space, self.layers = metadata, metadata.space, list(layers)
-        self.batch_size = int(batch_size)
+        self.batch_size, self.name = int(batch_size), name
         # Fold z = (t - c) / s into the first layer: W' = W / s, b' = b - (c / s) W.
         norm, first = metadata.normalizer, self.layers[0]
         inv = 1.0 / norm.scale
@@ -260,6 +267,10 @@ class SurrogateOracle(Oracle):
             chunk = x[start : start + self.batch_size]
             if log.any():
                 chunk = chunk.astype(np.float64)
+                if np.any(chunk[:, log] <= 0):
+                    bad = [self.space.names[i] for i in np.flatnonzero(log & np.any(chunk <= 0, axis=0))]
+                    raise ValueError(f"{self.name}: parameters {bad} are log-scaled in this surrogate, so they must "
+                                     "be positive, but some points have values <= 0; check the points or the table.")
                 chunk[:, log] = np.log10(chunk[:, log])
             out[start : start + len(chunk)] = np.asarray(self._forward(chunk.astype(np.float32)))[:, column]
         return out

@@ -187,7 +187,7 @@ class DropoutLearner(Learner):
         keras.utils.set_random_seed(seed)  # the shuffling of fit()
         reset_network(model, seed, self.learning_rate)
         onehot = np.eye(2, dtype=np.float32)[y]
-        n_val = int(round(self.validation_fraction * len(X))) if len(X) >= 2 else 0
+        n_val = min(int(round(self.validation_fraction * len(X))), len(X) - 1) if len(X) >= 2 else 0
         validation = None
         if n_val > 0:
             order = np.random.default_rng(seed).permutation(len(X))

@@ -184,7 +184,7 @@ class EnsembleLearner(Learner):
         reset_optimizer(model, self.learning_rate)
         rng = np.random.default_rng(seed)  # the validation split of a DropoutLearner with this seed, then bootstrap
         onehot = np.eye(2, dtype=np.float32)[y]
-        n_val = int(round(self.validation_fraction * len(X))) if len(X) >= 2 else 0
+        n_val = min(int(round(self.validation_fraction * len(X))), len(X) - 1) if len(X) >= 2 else 0
         validation = None
         if n_val > 0:
             order = rng.permutation(len(X))

@@ -129,8 +129,11 @@ class DiverseSelector(UncertaintySelector):
 
     Notes
     -----
-    Every chosen point lies in the shortlist, so the batch's uncertainty is at most
-    top-k's and at least the ``ceil(factor * n)``-th highest score.
+    With ``random_fraction=0`` every chosen point lies in the shortlist of the
+    ``ceil(factor * n)`` most uncertain candidates, so the batch's uncertainty is at
+    most top-k's and at least the shortlist's lowest score. With ``random_fraction > 0``
+    the shortlist is ``ceil(factor * n_diverse)`` for the ``n_diverse`` non-random picks,
+    and the random picks come from all the other candidates.
     """
 
     name = "diverse"

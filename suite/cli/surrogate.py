@@ -73,7 +73,8 @@ def check_command(
 
     with user_errors():
         if Path(source).suffix.lower() in FORMATS:
-            config = load_surrogate_config("surrogate-table2", [f"dataset=table:{source}", *given_overrides(overrides)])
+            config = load_surrogate_config("surrogate-table2", ["dataset.name=table", f"dataset.path={source}",
+                                                                  *given_overrides(overrides)])
         else:
             config = load_surrogate_config(source, given_overrides(overrides))
         result = check_surrogate(oracle_file, config, all_rows=all_rows)

@@ -94,12 +94,26 @@ def load_source(config: SurrogateConfig) -> TableSource:
 def check_surrogate(path: str | Path, config: SurrogateConfig, *, all_rows: bool = False) -> CheckResult:
     """The accuracy of the oracle file ``path`` on the held-out rows of ``config`` (or on every row).
 
-    The file's parameter names must be the table's, in order.
+    The file's parameter names must be the table's, in order. A file trained by
+    ``alsuite surrogate train`` records its split (seed and fractions): the held-out
+    rows are rebuilt from that record, so rows it was trained on are never counted as
+    held-out whatever ``config`` says; other files (SUSY-AI) use ``config``'s split.
     """
     source = load_source(config)
     oracle = load_surrogate(path, source.table.names)
+    n_rows = len(source.table)
     if all_rows:
-        rows = np.arange(len(source.table))
+        rows = np.arange(n_rows)
     else:
-        rows = split_table(len(source.table), config.validation_fraction, config.test_fraction, config.seed).test
+        record = oracle.metadata.provenance
+        seed, val, test = config.seed, config.validation_fraction, config.test_fraction
+        if {"seed", "validation_fraction", "test_fraction"} <= set(record):
+            if record.get("n_rows") != n_rows:
+                raise ValueError(
+                    f"{path} was trained on a table of {record.get('n_rows')} rows ({record.get('source_table')}), "
+                    f"but {source.table.source} has {n_rows}: its held-out rows cannot be rebuilt here; "
+                    "check the table it was trained on, or pass --all-rows."
+                )
+            seed, val, test = int(record["seed"]), float(record["validation_fraction"]), float(record["test_fraction"])
+        rows = split_table(n_rows, val, test, seed).test
     return check_oracle(oracle, source.table.x[rows], source.table.y[rows])

@@ -126,7 +126,8 @@ def train_surrogate(config: SurrogateConfig, *, progress: bool = True) -> Traine
     provenance = {
         "source_table": table.source, "dataset": config.dataset.model_dump(mode="json", exclude_none=True),
         "n_rows": len(table), "n_train": len(split.train), "n_validation": len(split.validation),
-        "n_test": len(split.test), "seed": config.seed, "best_epoch": best_epoch,
+        "n_test": len(split.test), "seed": config.seed, "validation_fraction": config.validation_fraction,
+        "test_fraction": config.test_fraction, "best_epoch": best_epoch,
         "epochs_run": len(history["loss"]), "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "network": {"hidden_units": list(config.hidden_units), "activation": config.activation},
         **keras_environment(), "keras_version": _keras().__version__,

@@ -70,3 +70,13 @@ def test_configs_are_immutable():
     cfg = BenchmarkConfig()
     with pytest.raises(Exception, match="frozen"):
         cfg.size_max = 3  # type: ignore[misc]
+
+
+def test_switching_dataset_drops_the_profiles_options_the_new_one_does_not_take():
+    profile = {"dataset": {"name": "susyai-pool", "size": 60000, "table": {"normalization": "zscore"}}}
+    switched = apply_overrides(profile, ["dataset.name=table", "dataset.path=my.csv"])
+    assert switched["dataset"] == {"name": "table", "table": {"normalization": "zscore"}, "path": "my.csv"}
+    assert apply_overrides(profile, ["dataset.name=susyai-pool"])["dataset"]["size"] == 60000
+    nested = apply_overrides({"benchmark": {"dataset": {"name": "hypersphere", "dimension": 3, "fraction": 0.2}}},
+                             ["benchmark.dataset.name=hyperplane"])
+    assert nested["benchmark"]["dataset"] == {"name": "hyperplane", "dimension": 3}

@@ -42,7 +42,7 @@ def test_make_proposal_builds_from_the_config_section():
         (["dataset.name=susyai-pool", "strategies=rf-random,rf-qbc-local,qbdc-local"],
          r"strategies \['rf-qbc-local', 'qbdc-local'\] propose new points near labelled ones, but dataset 'susyai-pool' "
          r"is a finite pool that can only offer its table rows; use \['rf-qbc', 'qbdc'\] instead or an infinite-pool "
-         r"dataset \['hyperplane', 'hypersphere', 'susyai'\]"),
+         r"dataset \['hyperplane', 'hypersphere', 'surrogate', 'susyai'\]"),
     ],
 )
 def test_invalid_local_settings_are_one_line_errors(overrides, match):

@@ -2,6 +2,7 @@
 
 import mlflow
 import numpy as np
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -123,3 +124,14 @@ def test_susyai_file_against_the_stand_in_pool_is_exact(susyai_file, tmp_path):
     result = runner.invoke(app, ["surrogate", "check", str(out), "surrogate-table2", "--no-track", "--all-rows"])
     assert result.exit_code == 0, result.output
     assert "accuracy 1.0000 on 310324 rows" in result.output
+
+
+def test_check_of_a_table_file_takes_its_column_mapping(oracle_file, tmp_path):
+    out, table = oracle_file
+    renamed = tmp_path / "renamed.csv"
+    frame = pd.read_csv(table).rename(columns={"label": "allowed"})
+    frame.to_csv(renamed, index=False)
+    result = runner.invoke(app, ["surrogate", "check", str(out), str(renamed), "--no-track",
+                                 "--set", "dataset.table.label=allowed"])
+    assert result.exit_code == 0, result.output
+    assert "on 250 rows" in result.output and float(result.output.split("accuracy ")[1].split()[0]) > 0.93

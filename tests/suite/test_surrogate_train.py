@@ -133,3 +133,14 @@ def test_training_run_is_logged(trained, tmp_path):
     np.testing.assert_allclose(norm["center"], trained.metadata.normalizer.center)
     downloaded = client.download_artifacts(run_id, "oracle/sphere.oracle", str(tmp_path / "dl"))
     assert build_dataset("surrogate", path=downloaded).space.names == ("a", "b", "c", "d")
+
+
+def test_check_rebuilds_the_files_own_split_whatever_the_config_says(trained, table, tmp_path):
+    path = save_surrogate(trained.model, trained.metadata, tmp_path / "sphere.oracle")
+    other_split = trained.config.model_copy(update={"seed": 5, "test_fraction": 0.3})
+    result = check_surrogate(path, other_split)
+    assert result.n == 250 and result.accuracy == trained.test.accuracy
+    shorter = tmp_path / "shorter.csv"
+    pd.read_csv(table).iloc[:2000].to_csv(shorter, index=False)
+    with pytest.raises(ValueError, match=r"was trained on a table of 2500 rows .* has 2000: its held-out rows cannot be rebuilt"):
+        check_surrogate(path, load_surrogate_config(None, [f"dataset=table:{shorter}", *SMALL]))

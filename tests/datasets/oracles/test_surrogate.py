@@ -115,6 +115,8 @@ def _rewrite(path, target, meta=None, drop=None):
                                     "units": ["", ""]}},
      "invalid metadata"),
     (lambda m: {**m, "output": {"allowed_column": 3, "threshold": 0.5}}, "allowed_column must be 0 or 1"),
+    (lambda m: {**m, "normalization": {**m["normalization"], "scale": [1.0, float("nan"), 1.0]}},
+     "finite centres and finite positive scales"),
 ])
 def test_bad_metadata_is_rejected(oracle_file, tmp_path, change, message):
     bad = _rewrite(oracle_file[0], tmp_path / "bad.oracle", meta=change)
@@ -173,3 +175,34 @@ def test_surrogate_dataset_fixes_pmssm_sectors(susyai_file, tmp_path):
     dataset = build_dataset("surrogate", path=str(path), fixed_sectors=["ew", "slepton", "squark"])
     assert dataset.space.names == ("M3", "At", "Ab", "mA2") and dataset.surrogate
     assert dataset.pool_kind == "infinite"
+
+
+def test_log_scaled_parameters_must_be_positive(oracle_file):
+    oracle = load_surrogate(oracle_file[0])
+    x = SPACE.sample(10, np.random.default_rng(3))
+    x[4, 1] = 0.0
+    with pytest.raises(ValueError, match=r"parameters \['b'\] are log-scaled in this surrogate, so they must be positive"):
+        oracle.label(x)
+
+
+def test_dense_layers_without_bias_are_refused(metadata, tmp_path):
+    import keras
+
+    model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(2, activation="softmax", use_bias=False)])
+    with pytest.raises(SurrogateFileError, match=r"has 1 weight arrays; oracle files need a kernel and a bias"):
+        save_surrogate(model, metadata, tmp_path / "nobias.oracle")
+
+
+def test_fixing_sectors_outside_a_surrogates_box_is_refused(tmp_path):
+    from datasets.pmssm import pmssm19_space
+
+    full = pmssm19_space()
+    upper = full.upper.copy()
+    upper[full.names.index("M3")] = 1000.0  # the M3 default, 1750, now lies outside the box
+    narrow = Space(full.names, full.lower, upper, full.units)
+    meta = SurrogateMetadata(narrow, Normalizer.box(narrow), allowed_column=1, threshold=0.5)
+    layers = _layers(np.random.default_rng(0), sizes=(19, 4, 2))
+    path = save_surrogate(network_model(layers), meta, tmp_path / "narrow.oracle")
+    with pytest.raises(ValueError, match=r"defaults outside the box of .*: M3=1750 \(box 200..1000\); the network would extrapolate"):
+        build_dataset("surrogate", path=str(path), fixed_sectors=["gluino"])
+    assert build_dataset("surrogate", path=str(path), fixed_sectors=["ew"]).space.dimension == 15
