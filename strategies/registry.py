@@ -8,23 +8,11 @@ from types import MappingProxyType
 from typing import Any
 
 from strategies.learners import DropoutLearner, EnsembleLearner, ForestLearner, Learner
-from strategies.proposals import LocalProposal, PriorProposal, Proposal
 from strategies.selectors import DiverseSelector, RandomSelector, Selector, UncertaintySelector
 
-__all__ = [
-    "LEARNERS",
-    "PROPOSALS",
-    "STRATEGIES",
-    "Strategy",
-    "get_strategy",
-    "learner_tags",
-    "make_learner",
-    "make_proposal",
-    "make_selector",
-]
+__all__ = ["LEARNERS", "STRATEGIES", "Strategy", "get_strategy", "learner_tags", "make_learner", "make_selector"]
 
 LEARNERS = ("dropout", "ensemble", "forest")
-PROPOSALS = ("prior", "local")
 
 
 @dataclass(frozen=True)
@@ -32,10 +20,7 @@ class Strategy:
     """A named (learner, selector) pair.
 
     ``baseline`` is the random strategy with the same learner; the gain of eq. 2 is
-    computed against it (None for the random strategies themselves). ``proposal``
-    says where the candidates come from: ``prior`` draws from the pool (the paper)
-    or ``local`` ones near the most uncertain labelled points as well
-    (:mod:`strategies.proposals`).
+    computed against it (None for the random strategies themselves).
     """
 
     name: str
@@ -43,7 +28,6 @@ class Strategy:
     selector: str
     baseline: str | None
     description: str
-    proposal: str = "prior"
 
 
 STRATEGIES: Mapping[str, Strategy] = MappingProxyType(
@@ -67,24 +51,6 @@ STRATEGIES: Mapping[str, Strategy] = MappingProxyType(
             "uncertainty",
             "nn-random",
             "query by dropout committee: Monte Carlo dropout passes of one network are the committee",
-        ),
-        "rf-qbc-local": Strategy(
-            "rf-qbc-local",
-            "forest",
-            "uncertainty",
-            "rf-random",
-            "rf-qbc with boundary-seeking candidates: a share of them are Gaussian steps from the most "
-            "uncertain labelled points (settings: local)",
-            proposal="local",
-        ),
-        "qbdc-local": Strategy(
-            "qbdc-local",
-            "dropout",
-            "uncertainty",
-            "nn-random",
-            "qbdc with boundary-seeking candidates: a share of them are Gaussian steps from the most "
-            "uncertain labelled points (settings: local)",
-            proposal="local",
         ),
         "rf-qbc-diverse": Strategy(
             "rf-qbc-diverse",
@@ -154,11 +120,3 @@ def make_selector(kind: str, params: Mapping[str, Any]) -> Selector:
         return DiverseSelector(**params)
     raise ValueError(f"unknown selector {kind!r}; choose from ['diverse', 'random', 'uncertainty'].")
 
-
-def make_proposal(kind: str, params: Mapping[str, Any]) -> Proposal:
-    """Build the proposal of ``kind``; ``params`` (the ``local`` settings) only apply to local proposals."""
-    if kind == "prior":
-        return PriorProposal()
-    if kind == "local":
-        return LocalProposal(**params)
-    raise ValueError(f"unknown proposal {kind!r}; choose from {list(PROPOSALS)}.")

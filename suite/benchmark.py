@@ -25,7 +25,7 @@ from tqdm.auto import tqdm
 from datasets.oracles import Oracle, OracleError
 from datasets.pools import Pool
 from datasets.registry import Dataset
-from strategies.registry import get_strategy, make_learner, make_proposal, make_selector
+from strategies.registry import get_strategy, make_learner, make_selector
 from suite.checkpoint import CheckpointStore
 from suite.config import BenchmarkConfig
 from suite.gain import Gain, compute_gain, summarize_gains
@@ -273,7 +273,6 @@ def _run_labelled(
                             last_batch=config.last_batch,
                             start=saved[0] if saved else None,
                             on_batch=on_batch,
-                            proposal=make_proposal(spec.proposal, config.local.model_dump()),
                         )
                         if store is not None and last:
                             store.save(spec.name, repeat, replace(last[0], records=records), finished=True)

@@ -129,7 +129,6 @@ class CheckpointStore:
             "label_seconds": state.label_seconds,
             "pool_state": state.pool_state,
             "unlabelled": state.unlabelled,
-            "proposal": state.proposal,
             "finished": finished,
         }
         arrays: dict[str, np.ndarray] = {"x": np.asarray(state.x, np.float64), "y": np.asarray(state.y, np.int8),
@@ -153,7 +152,6 @@ class CheckpointStore:
             label_seconds=meta["label_seconds"],
             pool_state=meta["pool_state"],
             unlabelled=meta["unlabelled"],
-            proposal=meta.get("proposal", {}),
         )
         return state, bool(meta["finished"])
 

@@ -28,7 +28,6 @@ __all__ = [
     "EnsembleConfig",
     "ForestConfig",
     "LabellingConfig",
-    "LocalConfig",
     "OracleConfig",
     "NetworkConfig",
     "SelectionConfig",
@@ -196,32 +195,6 @@ class SelectionConfig(_Strict):
     measure: Literal["eq1", "vote_std", "vote_entropy", "bald"] = "eq1"
 
 
-class LocalConfig(_Strict):
-    """Boundary-seeking candidates of the ``*-local`` strategies (:class:`strategies.proposals.LocalProposal`).
-
-    ``fraction`` of each iteration's ``size_sample`` candidates are Gaussian steps of
-    ``scale`` (a fraction of each box side) from the ``n_seeds`` most uncertain
-    labelled points, reflected at the box faces; the rest are prior draws.
-    """
-
-    fraction: float = Field(default=0.5, ge=0.0, le=1.0)
-    scale: float = Field(default=0.05, gt=0.0, allow_inf_nan=False)
-    n_seeds: PositiveInt = 1000
-
-
-def local_on_finite_pool(strategies: list[str], dataset: str, oracle: OracleConfig | None) -> str | None:
-    """Why ``strategies`` cannot run on ``dataset`` (local proposals on a finite pool), or None."""
-    if DATASETS[dataset].pool != "finite" or (oracle is not None and oracle.space is not None):
-        return None
-    local = [name for name in strategies if STRATEGIES[name].proposal == "local"]
-    if not local:
-        return None
-    plain = [name.removesuffix("-local") for name in local]
-    infinite = sorted(name for name, info in DATASETS.items() if info.pool != "finite")
-    return (
-        f"strategies {local} propose new points near labelled ones, but dataset {dataset!r} is a finite pool "
-        f"that can only offer its table rows; use {plain} instead or an infinite-pool dataset {infinite}"
-    )
 class DiversityConfig(_Strict):
     """Spread-out batches of the ``*-diverse`` strategies (see ``strategies.selectors.diverse``).
 
@@ -343,7 +316,6 @@ class BenchmarkConfig(_Strict):
     network: NetworkConfig = NetworkConfig()
     ensemble: EnsembleConfig = EnsembleConfig()
     selection: SelectionConfig = SelectionConfig()
-    local: LocalConfig = LocalConfig()
     diversity: DiversityConfig = DiversityConfig()
     last_batch: Literal["rest", "stop"] = "rest"
     """Finite pools: when fewer rows remain than ``size_select``, label the rest or stop."""
@@ -379,9 +351,6 @@ class BenchmarkConfig(_Strict):
                 f"size_initial must be below size_max ({self.size_max}), "
                 f"but got size_initial={self.size_initial}"
             )
-        problem = local_on_finite_pool(self.strategies, self.dataset.name, self.oracle)
-        if problem:
-            raise ValueError(problem)
         return self
 
     def learner_params(self, kind: str) -> dict[str, Any]:

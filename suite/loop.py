@@ -1,6 +1,6 @@
 """The pool-based active-learning loop for one (strategy, repeat).
 
-fit -> score on the test set -> report the step -> propose candidates -> select ->
+fit -> score on the test set -> report the step -> draw candidates -> select ->
 label -> append, until ``size_max`` labels or, for a finite pool, until the pool
 is empty. Buffers are preallocated, so no array grows inside the loop. After every
 labelled batch (before the next fit) the loop hands a :class:`LoopState` to
@@ -20,7 +20,6 @@ import numpy as np
 from datasets.oracles import OracleError
 from datasets.pools import Pool
 from strategies.learners import Learner
-from strategies.proposals import PriorProposal, Proposal
 from strategies.selectors import Selector
 from strategies.selectors.uncertainty import committee_uncertainty
 from suite.metrics import score
@@ -45,11 +44,7 @@ class LabelledSet:
 
 @dataclass(frozen=True)
 class StepRecord:
-    """What one iteration measured; ``step`` is the labelled-set size.
-
-    ``proposal`` holds what the batch that led to this step owes to the proposal
-    (``local_share`` for local proposals; nothing for prior draws or the first step).
-    """
+    """What one iteration measured; ``step`` is the labelled-set size."""
 
     step: int
     iteration: int
@@ -61,7 +56,6 @@ class StepRecord:
     oracle_calls: int
     pool: dict[str, float] = field(default_factory=dict)
     unlabelled: int = 0
-    proposal: dict[str, float] = field(default_factory=dict)
 
     def metrics(self) -> dict[str, float]:
         """All values logged at this step, by their MLflow metric names."""
@@ -74,7 +68,6 @@ class StepRecord:
             "oracle_calls": float(self.oracle_calls),
             "unlabelled": float(self.unlabelled),
             **self.pool,
-            **self.proposal,
         }
 
 
@@ -99,8 +92,7 @@ class LoopState:
 
     ``x`` (physical units) and ``y`` are the labelled set so far; ``rng_state`` is
     the generator's ``bit_generator.state`` after that batch was drawn and selected;
-    ``records`` are the steps already measured (the next fit is ``iteration``);
-    ``proposal`` is the last batch's :meth:`~strategies.proposals.Proposal.batch_metrics`.
+    ``records`` are the steps already measured (the next fit is ``iteration``).
     """
 
     iteration: int
@@ -112,7 +104,6 @@ class LoopState:
     label_seconds: float
     pool_state: dict[str, Any]
     unlabelled: int
-    proposal: dict[str, float] = field(default_factory=dict)
 
 
 def run_loop(
@@ -131,7 +122,6 @@ def run_loop(
     last_batch: str = "rest",
     start: LoopState | None = None,
     on_batch: Callable[[LoopState], None] | None = None,
-    proposal: Proposal | None = None,
 ) -> list[StepRecord]:
     """Run the loop from ``initial`` until ``size_max`` points are labelled or the pool is empty.
 
@@ -141,9 +131,7 @@ def run_loop(
     ``start`` resumes from a saved :class:`LoopState` (``rng`` and ``pool`` are set
     to its state; ``on_step`` only sees the new steps); ``on_batch`` receives the
     state after every labelled batch. Points the pool returns unlabelled are
-    dropped and counted in ``StepRecord.unlabelled``. ``proposal`` makes each
-    iteration's ``size_sample`` candidates from the pool, the fitted learner and the
-    labelled set (default :class:`~strategies.proposals.PriorProposal`: pool draws).
+    dropped and counted in ``StepRecord.unlabelled``.
 
     For a finite pool, each step also records :func:`pool_depletion` (its time is
     part of ``score_seconds``); when fewer rows remain than ``size_select``,
@@ -157,7 +145,6 @@ def run_loop(
     """
     if last_batch not in ("rest", "stop"):
         raise ValueError(f"last_batch must be 'rest' or 'stop', but got last_batch={last_batch!r}.")
-    proposal = proposal if proposal is not None else PriorProposal()
     n = n_initial = len(initial.y)
     if n >= size_max:
         raise ValueError(f"the initial set ({n} points) must be smaller than size_max={size_max}.")
@@ -170,13 +157,11 @@ def run_loop(
     records: list[StepRecord] = []
     select_seconds = label_seconds = 0.0
     iteration = unlabelled = 0
-    batch_metrics: dict[str, float] = {}
     x_start, y_start = initial.x, initial.y
     if start is not None:
         x_start, y_start, n = start.x, start.y, len(start.y)
         iteration, unlabelled = start.iteration, start.unlabelled
         records, select_seconds, label_seconds = list(start.records), start.select_seconds, start.label_seconds
-        batch_metrics = dict(start.proposal)
         rng.bit_generator.state = start.rng_state
         pool.set_state(start.pool_state)
     x_phys[:n] = x_start
@@ -200,7 +185,6 @@ def run_loop(
             oracle_calls=n_initial + pool.oracle_calls,
             pool=depletion,
             unlabelled=unlabelled,
-            proposal=batch_metrics,
         )
         records.append(record)
         if on_step is not None:
@@ -212,8 +196,7 @@ def run_loop(
             return records
         t0 = time.perf_counter()
         k = min(size_select, capacity - n)
-        proposed = proposal.propose(pool, learner, x_phys[:n], x_norm[:n], size_sample, rng)
-        candidates = proposed.candidates
+        candidates = pool.candidates(size_sample, rng)
         candidates_norm = pool.normalize(candidates.x)
         chosen = selector.select(learner, candidates_norm, k, rng)
         if len(chosen) == 0:
@@ -233,9 +216,8 @@ def run_loop(
         y_buf[n : n + m] = y_new[ok]
         n += m
         unlabelled += len(chosen) - m
-        batch_metrics = proposal.batch_metrics(proposed, keep)
         select_seconds, label_seconds = t1 - t0, t2 - t1
         iteration += 1
         if on_batch is not None:
             on_batch(LoopState(iteration, x_phys[:n], y_buf[:n], dict(rng.bit_generator.state), list(records),
-                               select_seconds, label_seconds, pool.get_state(), unlabelled, dict(batch_metrics)))
+                               select_seconds, label_seconds, pool.get_state(), unlabelled))

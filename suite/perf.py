@@ -7,8 +7,7 @@ What ``alsuite bench`` measures, in one run:
 - for each profile, one iteration at its *first* labelled size (``size_initial``)
   and at its *last* one that still selects (``size_max - size_select``), built
   from the profile's real components: fit, predict on the candidates, the rest of
-  candidate scoring (drawing or proposing, normalising, eq. 1, top-n; a local
-  proposal's prediction on the labelled set counts as predict), predict on the test set,
+  candidate scoring (drawing, normalising, eq. 1, top-n), predict on the test set,
   the test metrics, labelling the selected batch, and logging the step to a
   throwaway MLflow store. The *harness overhead* is everything that is not fit,
   predict or label, as a share of the iteration; memory is the process RSS after
@@ -31,7 +30,7 @@ import psutil
 from datasets.oracles import Oracle
 from datasets.registry import Dataset, build_dataset
 from strategies.learners import Learner
-from strategies.registry import get_strategy, make_learner, make_proposal, make_selector
+from strategies.registry import get_strategy, make_learner, make_selector
 from suite.config import BenchmarkConfig
 from suite.loop import StepRecord
 from suite.metrics import score
@@ -129,8 +128,7 @@ def iteration_split(config: BenchmarkConfig, dataset: Dataset, labelled: int, *,
     predict_test = learner.predict_seconds
     scores = score(y_test, proba)
     t["score_test"] = time.perf_counter()
-    proposal = make_proposal(spec.proposal, config.local.model_dump())
-    candidates = proposal.propose(pool, learner, x, x_norm, config.size_sample, rng).candidates
+    candidates = pool.candidates(config.size_sample, rng)
     chosen = selector.select(learner, pool.normalize(candidates.x), config.size_select, rng)
     predict_candidates = learner.predict_seconds - predict_test
     t["score_candidates"] = time.perf_counter()

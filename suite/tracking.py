@@ -125,7 +125,6 @@ class Tracker:
             **{f"{LEARNER_SECTIONS.get(spec.learner, 'forest')}.{k}": v
                for k, v in cfg.learner_params(spec.learner).items()},
             **{f"selection.{k}": v for k, v in cfg.selection.model_dump().items()},
-            **({f"local.{k}": v for k, v in cfg.local.model_dump().items()} if spec.proposal == "local" else {}),
             **{f"diversity.{k}": v for k, v in cfg.diversity.model_dump().items() if spec.selector == "diverse"},
         }
         self.client.log_batch(run_id, params=[Param(k, str(v)) for k, v in params.items()])

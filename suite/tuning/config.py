@@ -22,7 +22,6 @@ from suite.config import (
     known_names,
     list_profiles,
     load_settings,
-    local_on_finite_pool,
 )
 
 __all__ = [
@@ -170,9 +169,6 @@ class StudyConfig(_Strict):
     def _no_strategies(self) -> StudyConfig:
         if "strategies" in self.benchmark.model_fields_set:
             raise ValueError("benchmark.strategies is not used by a study; set tuning.strategy instead")
-        problem = local_on_finite_pool(self.strategies, self.benchmark.dataset.name, self.benchmark.oracle)
-        if problem:
-            raise ValueError(problem)
         if "labels" in self.tuning.objectives and "size_max" not in self.tuning.searched:
             raise ValueError(
                 f"objective 'labels' is constant unless size_max is searched (it is {self.benchmark.size_max}); "

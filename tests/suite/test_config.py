@@ -80,3 +80,22 @@ def test_switching_dataset_drops_the_profiles_options_the_new_one_does_not_take(
     nested = apply_overrides({"benchmark": {"dataset": {"name": "hypersphere", "dimension": 3, "fraction": 0.2}}},
                              ["benchmark.dataset.name=hyperplane"])
     assert nested["benchmark"]["dataset"] == {"name": "hyperplane", "dimension": 3}
+
+
+@pytest.mark.parametrize("name", list_profiles())
+def test_every_profile_pairs_its_active_strategies_with_their_baselines(name):
+    from strategies.registry import get_strategy
+
+    strategies = load_config(name).strategies
+    missing = {s: get_strategy(s).baseline for s in strategies if get_strategy(s).baseline not in (None, *strategies)}
+    assert not missing, f"profile {name} lacks the random baselines {missing}"
+
+
+def test_the_beyond_profile_runs_every_new_strategy_beside_the_papers():
+    cfg = load_config("beyond")
+    assert set(cfg.strategies) == {"rf-random", "rf-qbc", "rf-qbc-diverse", "nn-random", "qbdc", "qbdc-diverse",
+                                   "ensemble-random", "ensemble-qbc"}
+    paper = load_config("beyond-paper")
+    assert paper.strategies == cfg.strategies
+    assert (paper.size_initial, paper.size_sample, paper.size_select, paper.size_max, paper.size_test, paper.repeats) == (
+        10_000, 100_000, 2_500, 100_000, 1_000_000, 7)
