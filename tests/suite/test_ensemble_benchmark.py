@@ -67,3 +67,18 @@ def test_a_study_accepts_ensemble_qbc():
     assert study.strategies == ["ensemble-random", "ensemble-qbc"]
     trial = trial_config(study, {"size_sample": 2000, "size_select": 500})
     assert trial.strategies == ["ensemble-random", "ensemble-qbc"] and trial.ensemble.n_members == 3
+
+
+@pytest.mark.keras
+def test_a_study_of_ensemble_qbc_runs_its_trials_on_the_gain(tmp_path):
+    from suite.tuning import run_study
+    from tests.suite.tuning.conftest import TINY_TPE
+
+    tiny_ensemble = ["benchmark.ensemble.n_members=3", "benchmark.ensemble.hidden_units=[16,16]",
+                     "benchmark.ensemble.epochs=4", "benchmark.ensemble.patience=4", "benchmark.ensemble.batch_size=32",
+                     "benchmark.repeats=1"]
+    cfg = load_study_config("tune-quick", [*TINY_TPE, *tiny_ensemble, "tuning.strategy=ensemble-qbc",
+                                           "tuning.objectives=gain", "tuning.study=ens"])
+    summary = run_study(cfg, storage=str(tmp_path / "s.journal"), trials=2, track=False)
+    assert summary.ran_here == 2 and summary.states == {"COMPLETE": 2}
+    assert all(best["gain"] >= 0.0 for best in summary.best)
