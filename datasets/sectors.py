@@ -96,7 +96,7 @@ class FixedSectorOracle(Oracle):
         if base.space.names != NAMES:
             raise ValueError(
                 f"fixed_sectors needs an oracle over the 19 pMSSM parameters {list(NAMES)}, "
-                f"but {type(base).__name__} is over {list(base.space.names)}."
+                f"but this oracle is over {list(base.space.names)}; drop dataset.fixed_sectors for it."
             )
         self.base = base
         self.fixed_sectors = _check_sectors(fixed_sectors)

@@ -182,7 +182,8 @@ def _resolve(key: str | int, names: list[str], where: str, setting: str) -> int:
         return key
     if key not in names:
         shown = names if len(names) <= 30 else names[:30] + ["..."]
-        raise TableError(f"{where}: {setting} names column {key!r}, which the file lacks; its columns are {shown}.")
+        raise TableError(f"{where}: {setting} names column {key!r}, which the file lacks; its columns are {shown}. "
+                         f"Set {setting} to one of them (e.g. --set dataset.{setting}=COLUMN).")
     return names.index(key)
 
 

@@ -38,11 +38,12 @@ def train_command(
     """Train a surrogate on a labelled table and save it as an oracle file."""
     from datasets.oracles.surrogate import save_surrogate
     from suite.surrogate import load_surrogate_config, train_surrogate
+    from suite.surrogate.check import one_class_warning
     from suite.surrogate.tracking import log_training
 
     with user_errors():
         config = load_surrogate_config(source, given_overrides(overrides))
-        target = Path(out or f"{config.name}.oracle")
+        target = _writable(Path(out or f"{config.name}.oracle"))
         typer.echo(f"alsuite surrogate train: {config.name} on {config.dataset.name}, hidden units "
                    f"{list(config.hidden_units)} {config.activation}, up to {config.epochs} epochs")
         trained = train_surrogate(config)
@@ -51,9 +52,26 @@ def train_command(
     typer.echo(f"{len(trained.history['loss'])} epochs ({trained.seconds_per_epoch:.2f} s each), best epoch "
                f"{trained.best_epoch + 1}; validation accuracy {trained.validation.accuracy:.4f}")
     typer.echo(f"held-out {trained.test.describe()}")
+    warning = one_class_warning(trained.test)
+    if warning:
+        typer.echo(f"warning: {warning}", err=True)
     typer.echo(f"oracle file: {target}  (use it with --set dataset=surrogate:{target})")
     if run_id:
         typer.echo(f"MLflow run {run_id}")
+
+
+def _writable(target: Path) -> Path:
+    """``target`` if an oracle file can be written there; checked before hours of training."""
+    if target.is_dir():
+        raise ValueError(f"--out {target} is a folder; give the oracle file's path, e.g. {target / 'my.oracle'}.")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ValueError(f"--out {target}: its folder {target.parent} cannot be created ({exc.strerror}); "
+                         "choose another path.") from None
+    if not os.access(target.parent, os.W_OK):
+        raise ValueError(f"--out {target}: the folder {target.parent} is not writable; choose another path.")
+    return target
 
 
 @surrogate_app.command("check")

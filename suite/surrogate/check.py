@@ -19,7 +19,8 @@ from datasets.oracles.surrogate import load_surrogate
 from datasets.registry import build_dataset
 from suite.surrogate.config import SurrogateConfig
 
-__all__ = ["CheckResult", "Split", "check_oracle", "check_surrogate", "confusion_matrix", "load_source", "split_table"]
+__all__ = ["CheckResult", "Split", "check_oracle", "check_surrogate", "confusion_matrix", "load_source",
+           "one_class_warning", "split_table"]
 
 
 @dataclass(frozen=True)
@@ -117,3 +118,16 @@ def check_surrogate(path: str | Path, config: SurrogateConfig, *, all_rows: bool
             seed, val, test = int(record["seed"]), float(record["validation_fraction"]), float(record["test_fraction"])
         rows = split_table(n_rows, val, test, seed).test
     return check_oracle(oracle, source.table.x[rows], source.table.y[rows])
+
+
+def one_class_warning(result: CheckResult) -> str | None:
+    """Why a surrogate whose every prediction on ``result``'s rows is one class is useless, or None.
+
+    Such an oracle labels the whole box alike: a benchmark on it has no boundary to find.
+    """
+    predicted = result.confusion.sum(axis=0)
+    if result.n == 0 or predicted.min() > 0:
+        return None
+    which = "allowed (1)" if predicted[1] else "excluded (0)"
+    return (f"the surrogate labels every one of the {result.n} held-out rows {which}: it has not learned the "
+            "boundary; train longer, with a larger learning_rate or a smaller batch_size, or on more rows.")

@@ -135,3 +135,14 @@ def test_check_of_a_table_file_takes_its_column_mapping(oracle_file, tmp_path):
                                  "--set", "dataset.table.label=allowed"])
     assert result.exit_code == 0, result.output
     assert "on 250 rows" in result.output and float(result.output.split("accuracy ")[1].split()[0]) > 0.93
+
+
+def test_an_unwritable_out_is_refused_before_any_training(tmp_path):
+    table = sphere_table(tmp_path / "sphere.csv")
+    result = runner.invoke(app, ["surrogate", "train", "--no-track", "--set", f"dataset=table:{table}", *sum(
+        (["--set", item] for item in SMALL), []), "--out", str(table / "x.oracle")])
+    assert result.exit_code == 2
+    assert f"--out {table / 'x.oracle'}: its folder {table} cannot be created" in result.output
+    assert "epochs" not in result.output and "alsuite surrogate train:" not in result.output
+    folder = runner.invoke(app, ["surrogate", "train", "--no-track", "--set", f"dataset=table:{table}", "--out", str(tmp_path)])
+    assert folder.exit_code == 2 and f"--out {tmp_path} is a folder" in folder.output

@@ -144,3 +144,13 @@ def test_check_rebuilds_the_files_own_split_whatever_the_config_says(trained, ta
     pd.read_csv(table).iloc[:2000].to_csv(shorter, index=False)
     with pytest.raises(ValueError, match=r"was trained on a table of 2500 rows .* has 2000: its held-out rows cannot be rebuilt"):
         check_surrogate(path, load_surrogate_config(None, [f"dataset=table:{shorter}", *SMALL]))
+
+
+def test_a_surrogate_predicting_one_class_is_flagged():
+    from suite.surrogate.check import CheckResult, one_class_warning
+
+    assert one_class_warning(CheckResult(0.6, np.array([[60, 0], [40, 0]]), 100)) == (
+        "the surrogate labels every one of the 100 held-out rows excluded (0): it has not learned the boundary; "
+        "train longer, with a larger learning_rate or a smaller batch_size, or on more rows.")
+    assert "rows allowed (1)" in one_class_warning(CheckResult(0.4, np.array([[0, 60], [0, 40]]), 100))
+    assert one_class_warning(CheckResult(0.9, np.array([[55, 5], [5, 35]]), 100)) is None
