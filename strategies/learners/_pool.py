@@ -19,10 +19,11 @@ oracle, keep their state (the pool never calls ``clear_session``).
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Callable, Hashable
 from typing import Any
 
-__all__ = ["NetworkPool", "POOL"]
+__all__ = ["NetworkPool", "POOL", "PooledNetwork"]
 
 
 class NetworkPool:
@@ -72,3 +73,50 @@ class NetworkPool:
 
 
 POOL = NetworkPool()
+
+
+class PooledNetwork:
+    """Mixin for learners whose compiled network is borrowed from :data:`POOL`.
+
+    Subclasses give ``_key(n_features)`` (what makes two networks interchangeable)
+    and ``_build(n_features)`` (a new compiled model). The network is kept across
+    refits with the same key and given back when :meth:`release` is called or the
+    learner is garbage collected.
+    """
+
+    def _key(self, n_features: int) -> tuple[object, ...]:
+        raise NotImplementedError
+
+    def _build(self, n_features: int) -> Any:
+        raise NotImplementedError
+
+    def release(self) -> None:
+        """Give the trained network back to the pool; the learner is unfitted afterwards.
+
+        Only this learner's network is affected; other live models, such as the
+        SUSY-AI oracle, are untouched (no global ``keras.backend.clear_session()``).
+        """
+        finalizer = self.__dict__.pop("_finalizer", None)
+        self.__dict__.pop("model_", None)
+        self.__dict__.pop("_forward", None)
+        if finalizer is not None:
+            finalizer()
+
+    def _borrow(self, n_features: int) -> Any:
+        """This learner's network (kept across refits) or one borrowed from the pool."""
+        from strategies.learners._keras import forward_function
+
+        key = self._key(n_features)
+        if "model_" in self.__dict__ and self.__dict__.get("_pool_key") == key:
+            return self.__dict__["model_"]
+        self.release()
+
+        def build() -> tuple[Any, Any]:
+            model = self._build(n_features)
+            return model, forward_function(model)
+
+        entry = POOL.acquire(key, build)
+        self._finalizer = weakref.finalize(self, POOL.give_back, key, entry)
+        self._pool_key = key
+        self.model_, self._forward = entry
+        return self.model_

@@ -9,7 +9,6 @@ per chunk, not in ``n_passes`` separate calls.
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Sequence
 from typing import Any
 
@@ -20,12 +19,11 @@ from strategies.learners._keras import (
     _keras,
     build_network,
     epoch_seeder,
-    forward_function,
     make_optimizer,
     reseed_dropout,
     reset_network,
 )
-from strategies.learners._pool import POOL
+from strategies.learners._pool import PooledNetwork
 
 __all__ = ["OPTIMIZERS", "CommitteeCollapsedError", "DropoutLearner"]
 
@@ -42,7 +40,7 @@ def _check(name: str, value: object, ok: bool, allowed: str) -> None:
         raise ValueError(f"DropoutLearner: {name} must be {allowed}, but got {name}={value!r}.")
 
 
-class DropoutLearner(Learner):
+class DropoutLearner(PooledNetwork, Learner):
     """Dense network with always-active dropout; its passes are the committee.
 
     Parameters
@@ -140,38 +138,13 @@ class DropoutLearner(Learner):
         return (n_features, self.hidden_units, self.activation, self.dropout, self.optimizer,
                 self.loss, self.jit_compile, _keras().backend.backend())
 
-    def release(self) -> None:
-        """Give the trained network back to the pool; the learner is unfitted afterwards.
-
-        Called automatically when the learner is garbage collected. Only this
-        learner's network is affected; other live models, such as the SUSY-AI
-        oracle, are untouched (no global ``keras.backend.clear_session()``).
-        """
-        finalizer = self.__dict__.pop("_finalizer", None)
-        self.__dict__.pop("model_", None)
-        self.__dict__.pop("_forward", None)
-        if finalizer is not None:
-            finalizer()
-
-    def _borrow(self, n_features: int) -> tuple[Any, Any]:
-        """This learner's network (kept across refits) or one borrowed from the pool."""
-        key = self._key(n_features)
-        if "model_" in self.__dict__ and self.__dict__.get("_pool_key") == key:
-            return self.__dict__["model_"], self.__dict__["_forward"]  # refitting: keep this learner's own network
-        self.release()
-
-        def build() -> tuple[Any, Any]:
-            model = build_network(n_features, self.hidden_units, activation=self.activation,
-                                  dropout=self.dropout, seed=0)
-            model.compile(optimizer=make_optimizer(self.optimizer, self.learning_rate), loss=self.loss,
-                          jit_compile=self.jit_compile)
-            return model, forward_function(model)
-
-        entry = POOL.acquire(key, build)
-        self._finalizer = weakref.finalize(self, POOL.give_back, key, entry)
-        self._pool_key = key
-        self.model_, self._forward = entry
-        return entry
+    def _build(self, n_features: int) -> Any:
+        """A new compiled network for inputs of width ``n_features``."""
+        model = build_network(n_features, self.hidden_units, activation=self.activation,
+                              dropout=self.dropout, seed=0)
+        model.compile(optimizer=make_optimizer(self.optimizer, self.learning_rate), loss=self.loss,
+                      jit_compile=self.jit_compile)
+        return model
 
     def fit(self, X: np.ndarray, y: np.ndarray) -> DropoutLearner:
         keras = _keras()
@@ -183,7 +156,7 @@ class DropoutLearner(Learner):
                 f"(n_samples,) with n_samples >= 1, but got {X.shape} and {y.shape}."
             )
         seed = int(np.random.default_rng().integers(2**31 - 1)) if self.random_state is None else int(self.random_state)
-        model, _ = self._borrow(X.shape[1])
+        model = self._borrow(X.shape[1])
         keras.utils.set_random_seed(seed)  # the shuffling of fit()
         reset_network(model, seed, self.learning_rate)
         onehot = np.eye(2, dtype=np.float32)[y]
@@ -237,7 +210,7 @@ class DropoutLearner(Learner):
         if not weights or weights[0].ndim != 2:
             raise ValueError("DropoutLearner.set_network_weights needs the kernels and biases in layer order, "
                              f"starting with a 2-D kernel, but got {len(weights)} arrays.")
-        model, _ = self._borrow(weights[0].shape[0])
+        model = self._borrow(weights[0].shape[0])
         expected = [tuple(w.shape) for w in model.weights]
         got = [tuple(w.shape) for w in weights]
         if got != expected:

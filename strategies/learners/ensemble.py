@@ -13,7 +13,6 @@ for the mode collapse of MC dropout. Prediction is deterministic.
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Sequence
 from typing import Any
 
@@ -21,8 +20,8 @@ import numpy as np
 
 from strategies.learners._base import Learner, NotFittedError
 from strategies.learners._ensemble_keras import build_ensemble, initial_weights, member_loss
-from strategies.learners._keras import _keras, epoch_seeder, forward_function, make_optimizer, reset_optimizer
-from strategies.learners._pool import POOL
+from strategies.learners._keras import _keras, epoch_seeder, make_optimizer, reset_optimizer
+from strategies.learners._pool import PooledNetwork
 from strategies.learners.dropout import OPTIMIZERS
 
 __all__ = ["EnsembleLearner"]
@@ -33,7 +32,7 @@ def _check(name: str, value: object, ok: bool, allowed: str) -> None:
         raise ValueError(f"EnsembleLearner: {name} must be {allowed}, but got {name}={value!r}.")
 
 
-class EnsembleLearner(Learner):
+class EnsembleLearner(PooledNetwork, Learner):
     """K dense networks trained in one vectorised fit; their outputs are the committee.
 
     Parameters
@@ -130,37 +129,13 @@ class EnsembleLearner(Learner):
         return ("ensemble", n_features, self._n_members, self.hidden_units, self.activation, self.optimizer,
                 self.jit_compile, _keras().backend.backend())
 
-    def release(self) -> None:
-        """Give the trained network back to the pool; the learner is unfitted afterwards.
-
-        Called automatically when the learner is garbage collected (see
-        :mod:`strategies.learners._pool` for why networks are pooled).
-        """
-        finalizer = self.__dict__.pop("_finalizer", None)
-        self.__dict__.pop("model_", None)
-        self.__dict__.pop("_forward", None)
-        if finalizer is not None:
-            finalizer()
-
-    def _borrow(self, n_features: int) -> Any:
-        """This learner's network (kept across refits) or one borrowed from the pool."""
-        key = self._key(n_features)
-        if "model_" in self.__dict__ and self.__dict__.get("_pool_key") == key:
-            return self.__dict__["model_"]
-        self.release()
-
-        def build() -> tuple[Any, Any]:
-            model = build_ensemble(n_features, self.hidden_units, n_members=self._n_members,
-                                   activation=self.activation)
-            model.compile(optimizer=make_optimizer(self.optimizer, self.learning_rate), loss=member_loss,
-                          jit_compile=self.jit_compile)
-            return model, forward_function(model)
-
-        entry = POOL.acquire(key, build)
-        self._finalizer = weakref.finalize(self, POOL.give_back, key, entry)
-        self._pool_key = key
-        self.model_, self._forward = entry
-        return self.model_
+    def _build(self, n_features: int) -> Any:
+        """A new compiled network for inputs of width ``n_features``."""
+        model = build_ensemble(n_features, self.hidden_units, n_members=self._n_members,
+                               activation=self.activation)
+        model.compile(optimizer=make_optimizer(self.optimizer, self.learning_rate), loss=member_loss,
+                      jit_compile=self.jit_compile)
+        return model
 
     def _targets(self, onehot: np.ndarray, weights: np.ndarray) -> np.ndarray:
         """``(n, K, 3)``: the one-hot label for every member, then the member's weight of the point."""
