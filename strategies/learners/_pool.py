@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Callable, Hashable
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
 __all__ = ["NetworkPool", "POOL", "PooledNetwork"]
@@ -75,7 +76,7 @@ class NetworkPool:
 POOL = NetworkPool()
 
 
-class PooledNetwork:
+class PooledNetwork(ABC):
     """Mixin for learners whose compiled network is borrowed from :data:`POOL`.
 
     Subclasses give ``_key(n_features)`` (what makes two networks interchangeable)
@@ -84,11 +85,13 @@ class PooledNetwork:
     learner is garbage collected.
     """
 
+    @abstractmethod
     def _key(self, n_features: int) -> tuple[object, ...]:
-        raise NotImplementedError
+        """What makes two networks interchangeable (architecture, optimiser, input width, backend)."""
 
+    @abstractmethod
     def _build(self, n_features: int) -> Any:
-        raise NotImplementedError
+        """A new compiled network for inputs of width ``n_features``."""
 
     def release(self) -> None:
         """Give the trained network back to the pool; the learner is unfitted afterwards.
@@ -120,3 +123,18 @@ class PooledNetwork:
         self._pool_key = key
         self.model_, self._forward = entry
         return self.model_
+
+    def _install(self, weights: Sequence[Any], n_features: int, learner: str) -> None:
+        """Put ``weights`` into this learner's network for ``n_features`` inputs, checking their shapes.
+
+        Raises ``ValueError`` naming ``learner`` (its settings) and both shape lists when
+        the weights come from another architecture; the network is given back then.
+        """
+        model = self._borrow(n_features)
+        expected = [tuple(w.shape) for w in model.weights]
+        got = [tuple(w.shape) for w in weights]
+        if got != expected:
+            self.release()
+            raise ValueError(f"{learner} expects weight shapes {expected}, but got {got}; "
+                             "the weights come from another architecture.")
+        model.set_weights(list(weights))

@@ -210,14 +210,7 @@ class DropoutLearner(PooledNetwork, Learner):
         if not weights or weights[0].ndim != 2:
             raise ValueError("DropoutLearner.set_network_weights needs the kernels and biases in layer order, "
                              f"starting with a 2-D kernel, but got {len(weights)} arrays.")
-        model = self._borrow(weights[0].shape[0])
-        expected = [tuple(w.shape) for w in model.weights]
-        got = [tuple(w.shape) for w in weights]
-        if got != expected:
-            self.release()
-            raise ValueError(f"DropoutLearner(hidden_units={list(self.hidden_units)}) expects weight shapes "
-                             f"{expected}, but got {got}; the weights come from another architecture.")
-        model.set_weights(weights)
+        self._install(weights, weights[0].shape[0], f"DropoutLearner(hidden_units={list(self.hidden_units)})")
         return self
 
     def _passes(self, X: np.ndarray) -> np.ndarray:

@@ -212,14 +212,8 @@ class EnsembleLearner(PooledNetwork, Learner):
         if not weights or weights[0].ndim != 3:
             raise ValueError("EnsembleLearner.set_network_weights needs the stacked kernels and biases in layer "
                              f"order, starting with a 3-D kernel (n_members, in, out), but got {len(weights)} arrays.")
-        model = self._borrow(weights[0].shape[1])
-        expected = [tuple(w.shape) for w in model.weights]
-        got = [tuple(w.shape) for w in weights]
-        if got != expected:
-            self.release()
-            raise ValueError(f"EnsembleLearner(n_members={self._n_members}, hidden_units={list(self.hidden_units)}) "
-                             f"expects weight shapes {expected}, but got {got}.")
-        model.set_weights(weights)
+        self._install(weights, weights[0].shape[1],
+                      f"EnsembleLearner(n_members={self._n_members}, hidden_units={list(self.hidden_units)})")
         return self
 
     def committee_proba(self, X: np.ndarray) -> np.ndarray:
